@@ -1,0 +1,449 @@
+package inspector
+
+import (
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+)
+
+// readRecord is one stored read.
+type readRecord struct {
+	at        int64
+	delivered int64
+	conn      uint32
+	wire      uint32
+	size      uint32
+}
+
+const readRecordSize = 32
+
+// Lane is one stream in a session: a subscription, or one SSE response seen
+// by the tap. Its writer methods must be called from one goroutine at a
+// time; Snapshot may be called from any goroutine.
+type Lane struct {
+	sess *Session
+	tap  bool
+
+	mu          sync.Mutex
+	info        LaneInfo
+	state       LaneState
+	stateDetail string
+	conns       []Conn
+	segs        []*segment
+	events      int64 // events appended, including dropped
+	dropped     int64 // events dropped by the memory cap
+	reads       chunkLog[readRecord]
+	notes       chunkLog[Note]
+	memory      int64
+}
+
+// Info returns the lane's description.
+func (l *Lane) Info() LaneInfo {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.info
+}
+
+// ID is the lane's session-wide identifier.
+func (l *Lane) ID() int { return l.Info().ID }
+
+// Session returns the session the lane belongs to.
+func (l *Lane) Session() *Session { return l.sess }
+
+// SetName renames the lane.
+func (l *Lane) SetName(name string) {
+	l.mu.Lock()
+	l.info.Name = name
+	l.mu.Unlock()
+	l.sess.notify()
+}
+
+// SetState records the lane's live state with a human-readable detail
+// (for instance the cause of a failure).
+func (l *Lane) SetState(state LaneState, detail string) {
+	l.mu.Lock()
+	l.state, l.stateDetail = state, detail
+	l.mu.Unlock()
+	l.sess.notify()
+}
+
+// State returns the lane's live state and its detail.
+func (l *Lane) State() (LaneState, string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.state, l.stateDetail
+}
+
+// StartConn records a new connection attempt and returns its index.
+func (l *Lane) StartConn(at time.Duration, method, url string, header http.Header, lastEventID string) int {
+	l.mu.Lock()
+	idx := len(l.conns)
+	l.conns = append(l.conns, Conn{Index: idx, Start: at, Method: method, URL: url,
+		RequestHeader: header.Clone(), LastEventID: lastEventID})
+	l.mu.Unlock()
+	l.sess.notify()
+	return idx
+}
+
+// AddRedirect records that the connection was redirected to url.
+func (l *Lane) AddRedirect(conn int, url string) {
+	l.mu.Lock()
+	c := &l.conns[conn]
+	c.Redirects = append(c.Redirects, url)
+	l.mu.Unlock()
+}
+
+// SetResponse records the response line and headers of a connection.
+func (l *Lane) SetResponse(conn int, at time.Duration, status int, proto string, header http.Header) {
+	l.mu.Lock()
+	c := &l.conns[conn]
+	c.Status, c.Proto, c.ResponseHeader, c.HeadersAt = status, proto, header.Clone(), at
+	l.mu.Unlock()
+	l.sess.notify()
+}
+
+// AddRead records one body read: wire bytes as received and size after
+// content decoding. delivered is 0 except on tapped lanes. It returns the
+// lane-wide read index that the parser must be given for this read.
+func (l *Lane) AddRead(conn int, at, delivered time.Duration, wire, size int) int64 {
+	l.mu.Lock()
+	c := &l.conns[conn]
+	if c.FirstByteAt == 0 && wire > 0 {
+		c.FirstByteAt = at
+	}
+	c.WireBytes += int64(wire)
+	c.Bytes += int64(size)
+	c.Reads++
+	idx := l.reads.n
+	l.reads.append(readRecord{at: int64(at), delivered: int64(delivered), conn: uint32(conn), wire: uint32(wire), size: uint32(size)})
+	if len(l.reads.chunks) > 1 && len(l.reads.chunks[len(l.reads.chunks)-1]) == 1 {
+		l.memory += logChunk * readRecordSize
+		l.enforceCap()
+	}
+	l.mu.Unlock()
+	l.sess.notify()
+	return idx
+}
+
+// AddItem records a parser item (event, comment or retry) of a connection.
+// arrival is the time of the read that completed it; delivered is the time
+// the tap's write to the browser returned (0 elsewhere).
+func (l *Lane) AddItem(conn int, it *Item, arrival, delivered time.Duration) {
+	switch it.Kind {
+	case ItemEvent:
+		l.addEvent(conn, it, arrival, delivered)
+	case ItemComment:
+		l.mu.Lock()
+		l.notes.append(Note{Conn: conn, At: arrival, Kind: ItemComment, Text: string(it.Data), Read: it.LastRead})
+		l.mu.Unlock()
+		l.sess.notify()
+	case ItemRetry:
+		l.mu.Lock()
+		l.notes.append(Note{Conn: conn, At: arrival, Kind: ItemRetry, Retry: it.Retry, Read: it.LastRead})
+		l.mu.Unlock()
+		l.sess.notify()
+	}
+}
+
+func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
+	l.mu.Lock()
+	var seg *segment
+	if n := len(l.segs); n > 0 && l.segs[n-1].fits(len(it.Raw)) {
+		seg = l.segs[n-1]
+	} else {
+		seg = l.newSegment(len(it.Raw))
+	}
+	id := it.ID
+	if n := len(seg.records); n > 0 && seg.records[n-1].id == id {
+		id = seg.records[n-1].id // share the previous string
+	}
+	r := record{
+		arrival:  int64(arrival),
+		offset:   it.Offset,
+		lastRead: it.LastRead,
+		rawOff:   uint32(len(seg.arena)),
+		rawLen:   uint32(len(it.Raw)),
+		backRead: uint32(it.LastRead - it.FirstRead),
+		conn:     uint32(conn),
+		id:       id,
+	}
+	if it.Truncated {
+		r.flags |= flagTruncated
+		if seg.fullSize == nil {
+			seg.fullSize = make(map[int]int64)
+		}
+		seg.fullSize[len(seg.records)] = it.Size
+	}
+	before := seg.memory()
+	seg.arena = append(seg.arena, it.Raw...)
+	seg.records = append(seg.records, r)
+	if l.tap {
+		seg.delivered = append(seg.delivered, int64(delivered))
+	}
+	l.memory += seg.memory() - before
+	l.events++
+	if c := &l.conns[conn]; true {
+		c.Events++
+	}
+	l.enforceCap()
+	l.mu.Unlock()
+	l.sess.notify()
+}
+
+// newSegment starts a segment with room for an event of n raw bytes.
+func (l *Lane) newSegment(n int) *segment {
+	arenaCap := segmentArena
+	if n > arenaCap {
+		arenaCap = n
+	}
+	seg := &segment{base: l.events, arenaCap: arenaCap}
+	if n > segmentArena {
+		seg.arena = make([]byte, 0, n)
+	}
+	l.segs = append(l.segs, seg)
+	l.memory += seg.memory()
+	return seg
+}
+
+// enforceCap drops the oldest segments and read chunks while the lane is
+// over its memory cap, always keeping the newest of each.
+func (l *Lane) enforceCap() {
+	limit := l.sess.limits.maxLaneBytes()
+	for l.memory > limit {
+		switch {
+		case len(l.segs) > 1 && (len(l.reads.chunks) < 2 || l.segs[0].memory() >= logChunk*readRecordSize):
+			old := l.segs[0]
+			l.memory -= old.memory()
+			l.dropped += int64(len(old.records))
+			l.segs[0] = nil
+			l.segs = l.segs[1:]
+		case len(l.reads.chunks) > 1:
+			l.memory -= int64(cap(l.reads.chunks[0])) * readRecordSize
+			l.reads.dropChunk()
+		default:
+			return
+		}
+	}
+}
+
+// EndConn records how a connection ended. discarded is the size of an
+// incomplete event thrown away at the end of the body.
+func (l *Lane) EndConn(conn int, at time.Duration, cause CloseCause, err string, discarded int64) {
+	l.mu.Lock()
+	c := &l.conns[conn]
+	c.End, c.Cause, c.Err, c.Discarded = at, cause, err, discarded
+	if c.End == 0 {
+		c.End = 1 // a zero End means "open"; keep an ended conn visibly ended
+	}
+	l.mu.Unlock()
+	l.sess.notify()
+}
+
+// SetPeerEnd records, on a tapped connection, how the browser side ended.
+func (l *Lane) SetPeerEnd(conn int, cause CloseCause) {
+	l.mu.Lock()
+	l.conns[conn].Peer = cause
+	l.mu.Unlock()
+	l.sess.notify()
+}
+
+// Snapshot returns an immutable view of the lane.
+func (l *Lane) Snapshot() *LaneSnapshot {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := &LaneSnapshot{
+		Info:          l.info,
+		State:         l.state,
+		StateDetail:   l.stateDetail,
+		Conns:         make([]Conn, len(l.conns)),
+		DroppedEvents: l.dropped,
+		DroppedReads:  l.reads.first,
+		MemoryBytes:   l.memory,
+		reads:         l.reads.view(),
+		notes:         l.notes.view(),
+		segs:          make([]segmentView, len(l.segs)),
+		starts:        make([]int, len(l.segs)),
+	}
+	copy(s.Conns, l.conns)
+	n := 0
+	for i, seg := range l.segs {
+		s.segs[i] = segmentView{base: seg.base, records: seg.records, arena: seg.arena, delivered: seg.delivered}
+		if seg.fullSize != nil {
+			m := make(map[int]int64, len(seg.fullSize))
+			for k, v := range seg.fullSize {
+				m[k] = v
+			}
+			s.segs[i].fullSize = m
+		}
+		s.starts[i] = n
+		n += len(seg.records)
+	}
+	s.n = n
+	return s
+}
+
+// LaneSnapshot is an immutable view of a lane. Event indices run from 0
+// (the oldest event still held) to Len()-1.
+type LaneSnapshot struct {
+	Info          LaneInfo
+	State         LaneState
+	StateDetail   string
+	Conns         []Conn
+	DroppedEvents int64 // events dropped by the memory cap
+	DroppedReads  int64 // reads dropped by the memory cap
+	MemoryBytes   int64 // memory held by stored events and reads
+
+	segs   []segmentView
+	starts []int
+	n      int
+	reads  logView[readRecord]
+	notes  logView[Note]
+}
+
+// Len is the number of events held.
+func (s *LaneSnapshot) Len() int { return s.n }
+
+func (s *LaneSnapshot) locate(i int) (*segmentView, int) {
+	k := sort.Search(len(s.starts), func(k int) bool { return s.starts[k] > i }) - 1
+	return &s.segs[k], i - s.starts[k]
+}
+
+// Event materializes the i-th event, decoding its type and data.
+func (s *LaneSnapshot) Event(i int) Event {
+	seg, j := s.locate(i)
+	return seg.event(j)
+}
+
+// EventMeta is an event's timing and size without its decoded content:
+// cheap to read for every event of a large lane.
+type EventMeta struct {
+	Seq       int64
+	Conn      int
+	Arrival   time.Duration
+	Delivered time.Duration
+	Size      int64
+	FirstRead int64
+	LastRead  int64
+	ID        string
+}
+
+// Scan calls fn with the meta of events from..to-1 in order; fn returns
+// false to stop.
+func (s *LaneSnapshot) Scan(from, to int, fn func(i int, m *EventMeta) bool) {
+	if from < 0 {
+		from = 0
+	}
+	if to > s.n {
+		to = s.n
+	}
+	if from >= to {
+		return
+	}
+	var m EventMeta
+	k := sort.Search(len(s.starts), func(k int) bool { return s.starts[k] > from }) - 1
+	j := from - s.starts[k]
+	for i := from; i < to; i++ {
+		for j >= len(s.segs[k].records) {
+			k++
+			j = 0
+		}
+		v := &s.segs[k]
+		r := &v.records[j]
+		m = EventMeta{Seq: v.base + int64(j), Conn: int(r.conn), Arrival: time.Duration(r.arrival),
+			Size: int64(r.rawLen), FirstRead: r.lastRead - int64(r.backRead), LastRead: r.lastRead, ID: r.id}
+		if r.flags&flagTruncated != 0 {
+			m.Size = v.fullSize[j]
+		}
+		if v.delivered != nil {
+			m.Delivered = time.Duration(v.delivered[j])
+		}
+		if !fn(i, &m) {
+			return
+		}
+		j++
+	}
+}
+
+// Arrival is the arrival time of the i-th event.
+func (s *LaneSnapshot) Arrival(i int) time.Duration {
+	seg, j := s.locate(i)
+	return time.Duration(seg.records[j].arrival)
+}
+
+// SearchArrival returns the index of the first event arriving at or after t.
+func (s *LaneSnapshot) SearchArrival(t time.Duration) int {
+	return sort.Search(s.n, func(i int) bool { return s.Arrival(i) >= t })
+}
+
+// Events materializes all held events (use Scan for large lanes).
+func (s *LaneSnapshot) Events() []Event {
+	out := make([]Event, 0, s.n)
+	for k := range s.segs {
+		for j := range s.segs[k].records {
+			out = append(out, s.segs[k].event(j))
+		}
+	}
+	return out
+}
+
+// ReadCount is the number of reads held.
+func (s *LaneSnapshot) ReadCount() int { return s.reads.Len() }
+
+// Read returns the i-th held read.
+func (s *LaneSnapshot) Read(i int) Read {
+	r := s.reads.At(i)
+	return Read{Index: s.reads.first + int64(i), Conn: int(r.conn), At: time.Duration(r.at),
+		Delivered: time.Duration(r.delivered), WireSize: int(r.wire), Size: int(r.size)}
+}
+
+// ReadByIndex returns the read with the given lane-wide index, if held.
+func (s *LaneSnapshot) ReadByIndex(idx int64) (Read, bool) {
+	i := idx - s.reads.first
+	if i < 0 || i >= int64(s.reads.Len()) {
+		return Read{}, false
+	}
+	return s.Read(int(i)), true
+}
+
+// Reads returns all held reads.
+func (s *LaneSnapshot) Reads() []Read {
+	out := make([]Read, s.reads.Len())
+	for i := range out {
+		out[i] = s.Read(i)
+	}
+	return out
+}
+
+// Notes returns the comments and retry fields seen, in order.
+func (s *LaneSnapshot) Notes() []Note { return s.notes.All() }
+
+// End is the latest time recorded on the lane.
+func (s *LaneSnapshot) End() time.Duration {
+	var end time.Duration
+	for _, c := range s.Conns {
+		for _, t := range []time.Duration{c.Start, c.HeadersAt, c.End} {
+			if t > end {
+				end = t
+			}
+		}
+	}
+	if n := s.reads.Len(); n > 0 {
+		if r := s.reads.At(n - 1); time.Duration(r.at) > end {
+			end = time.Duration(r.at)
+		}
+	}
+	return end
+}
+
+// Bytes is the total decoded body bytes over all connections.
+func (s *LaneSnapshot) Bytes() int64 {
+	var b int64
+	for _, c := range s.Conns {
+		b += c.Bytes
+	}
+	return b
+}
+
+// TotalEvents counts events received, including dropped ones.
+func (s *LaneSnapshot) TotalEvents() int64 { return s.DroppedEvents + int64(s.n) }

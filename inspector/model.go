@@ -1,0 +1,142 @@
+package inspector
+
+import (
+	"net/http"
+	"time"
+)
+
+// CloseCause says how a connection attempt ended.
+type CloseCause string
+
+// Close causes. They are stable strings: session files and the CLI's JSON
+// output carry them.
+const (
+	CauseNone              CloseCause = ""                   // still open
+	CauseEOF               CloseCause = "eof"                // the server ended the body cleanly
+	CauseReset             CloseCause = "reset"              // the connection was reset or broke mid-body
+	CauseTimeout           CloseCause = "timeout"            // a read timeout fired
+	CauseIncompleteChunked CloseCause = "incomplete-chunked" // a chunked body ended without its last chunk
+	CauseHTTPStatus        CloseCause = "http-status"        // the status was not 200: the stream failed for good
+	CauseContentType       CloseCause = "content-type"       // the Content-Type was not text/event-stream: failed for good
+	CauseCancelled         CloseCause = "cancelled"          // the user stopped the subscription
+	CauseConnect           CloseCause = "connect"            // the request could not be sent (DNS, refused, TLS)
+	CauseClientGone        CloseCause = "client-gone"        // tap: the browser went away
+	CauseUpstreamError     CloseCause = "upstream-error"     // tap: the upstream could not be reached (502 sent)
+)
+
+// Fatal reports whether the cause ends an EventSource for good (no reconnect).
+func (c CloseCause) Fatal() bool {
+	return c == CauseHTTPStatus || c == CauseContentType || c == CauseCancelled
+}
+
+// LaneKind says where a lane's data comes from.
+type LaneKind string
+
+// Lane kinds.
+const (
+	LaneSubscription LaneKind = "subscription" // the inspector's own EventSource
+	LaneTap          LaneKind = "tap"          // one SSE response seen by the tap proxy
+	LaneRequest      LaneKind = "request"      // a non-SSE request seen by the tap proxy (no body recorded)
+)
+
+// LaneState is the live state of a lane.
+type LaneState string
+
+// Lane states.
+const (
+	StateConnecting   LaneState = "connecting"
+	StateOpen         LaneState = "open"
+	StateReconnecting LaneState = "reconnecting"
+	StateFailed       LaneState = "failed"
+	StateClosed       LaneState = "closed"
+	StatePaused       LaneState = "paused"
+)
+
+// LaneInfo describes a lane: what it subscribes to or what it tapped.
+type LaneInfo struct {
+	ID     int      `json:"id"`
+	Name   string   `json:"name"`
+	Kind   LaneKind `json:"kind"`
+	URL    string   `json:"url"`
+	Method string   `json:"method,omitempty"`
+	// Client identifies the peer that opened a tapped connection
+	// (its remote address), so concurrent streams from one browser can be counted.
+	Client string `json:"client,omitempty"`
+}
+
+// Conn is one connection attempt of a lane: the request, the response and
+// how it ended. Times are since the session's start.
+type Conn struct {
+	Index          int           `json:"conn"`
+	Start          time.Duration `json:"start"`
+	Method         string        `json:"method"`
+	URL            string        `json:"url"`
+	RequestHeader  http.Header   `json:"requestHeader,omitempty"`
+	LastEventID    string        `json:"lastEventId,omitempty"` // the Last-Event-ID sent, if any
+	Redirects      []string      `json:"redirects,omitempty"`
+	Status         int           `json:"status,omitempty"`
+	Proto          string        `json:"proto,omitempty"`
+	ResponseHeader http.Header   `json:"responseHeader,omitempty"`
+	HeadersAt      time.Duration `json:"headersAt,omitempty"`   // when the response headers arrived; 0 if never
+	FirstByteAt    time.Duration `json:"firstByteAt,omitempty"` // when the first body byte arrived; 0 if never
+	WireBytes      int64         `json:"wireBytes"`             // body bytes as received (before content decoding)
+	Bytes          int64         `json:"bytes"`                 // body bytes after content decoding
+	Reads          int64         `json:"reads"`
+	Events         int64         `json:"events"`
+	End            time.Duration `json:"end,omitempty"` // when the connection ended; 0 while open
+	Cause          CloseCause    `json:"cause,omitempty"`
+	Err            string        `json:"err,omitempty"`
+	// Discarded counts the bytes of an incomplete event thrown away at the end.
+	Discarded int64 `json:"discarded,omitempty"`
+	// Peer is how the other end of a tapped connection ended (browser side).
+	Peer CloseCause `json:"peer,omitempty"`
+}
+
+// Open reports whether the connection has not ended yet.
+func (c *Conn) Open() bool { return c.Cause == CauseNone }
+
+// Read is one network read of a connection's body: when it returned and
+// how many bytes it carried. On tapped lanes Delivered is when the write of
+// those bytes to the browser returned.
+type Read struct {
+	Index     int64         `json:"i"`
+	Conn      int           `json:"conn"`
+	At        time.Duration `json:"t"`
+	Delivered time.Duration `json:"delivered,omitempty"`
+	WireSize  int           `json:"wire"`
+	Size      int           `json:"n"`
+}
+
+// Event is one dispatched SSE event with its timing.
+type Event struct {
+	Seq  int64  `json:"seq"` // index within the lane, stable across drops
+	Conn int    `json:"conn"`
+	Type string `json:"type"`
+	Data string `json:"data"`
+	// ID is the last event ID after this event, as EventSource.lastEventId.
+	ID  string `json:"id"`
+	Raw []byte `json:"-"`
+	// Offset is the stream offset of the event's first byte on its connection,
+	// counted in decoded bytes; Size the block's full size.
+	Offset int64 `json:"offset"`
+	Size   int64 `json:"size"`
+	// FirstRead and LastRead are the lane-wide indices of the reads that
+	// carried the first byte and completed the event.
+	FirstRead int64 `json:"firstRead"`
+	LastRead  int64 `json:"lastRead"`
+	// Arrival is when the read completing the event returned.
+	Arrival time.Duration `json:"t"`
+	// Delivered is, on tapped lanes, when the write to the browser returned.
+	Delivered time.Duration `json:"delivered,omitempty"`
+	Truncated bool          `json:"truncated,omitempty"`
+}
+
+// Note is a comment line or a retry field seen on a connection.
+type Note struct {
+	Conn  int           `json:"conn"`
+	At    time.Duration `json:"t"`
+	Kind  ItemKind      `json:"-"`
+	Text  string        `json:"text,omitempty"`
+	Retry time.Duration `json:"retry,omitempty"`
+	Read  int64         `json:"read"`
+}
