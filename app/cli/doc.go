@@ -1,0 +1,5 @@
+// Package cli holds the headless shells of SSE Inspector: one file per
+// subcommand (watch, compare, diagnose, tap, ca, origin, export), each a thin
+// layer over package inspector. It imports no UI toolkit, so every command
+// runs without a display.
+package cli
