@@ -148,6 +148,14 @@ func (l *Lane) AddItem(conn int, it *Item, arrival, delivered time.Duration) {
 
 func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
 	l.mu.Lock()
+	l.appendEvent(conn, it, arrival, delivered)
+	l.conns[conn].Events++
+	l.mu.Unlock()
+	l.sess.notify()
+}
+
+// appendEvent stores an event; the caller holds the lock.
+func (l *Lane) appendEvent(conn int, it *Item, arrival, delivered time.Duration) {
 	var seg *segment
 	if n := len(l.segs); n > 0 && l.segs[n-1].fits(len(it.Raw)) {
 		seg = l.segs[n-1]
@@ -183,12 +191,7 @@ func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
 	}
 	l.memory += seg.memory() - before
 	l.events++
-	if c := &l.conns[conn]; true {
-		c.Events++
-	}
 	l.enforceCap()
-	l.mu.Unlock()
-	l.sess.notify()
 }
 
 // newSegment starts a segment with room for an event of n raw bytes.
