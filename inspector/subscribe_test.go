@@ -179,6 +179,56 @@ func TestSubscribeReconnectsWithLastEventID(t *testing.T) {
 	}
 }
 
+func TestSubscribeTimesEachNetworkRead(t *testing.T) {
+	more := make(chan struct{})
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		send := stream(w, "text/event-stream")
+		send("data: hel")
+		select {
+		case <-more:
+		case <-r.Context().Done():
+			return
+		}
+		send("lo\n\n")
+		<-r.Context().Done()
+	})
+	sess := NewSession(Limits{})
+	got := make(chan time.Duration, 1)
+	sub := subscribe(t, sess, Request{URL: srv.URL}, Hooks{OnItem: func(l *Lane, it *Item, at time.Duration) { got <- at }})
+	waitFor(t, sess, "the first read", func() bool { return sub.Lane().Snapshot().ReadCount() == 1 })
+	close(more)
+	arrival := recv(t, got, "event")
+
+	ls := sub.Lane().Snapshot()
+	reads := ls.Reads()
+	if len(reads) != 2 || reads[0].Size != 9 || reads[1].Size != 4 || reads[0].WireSize != 9 || reads[1].WireSize != 4 {
+		t.Fatalf("reads = %+v, want 9 then 4 bytes, wire and decoded alike", reads)
+	}
+	if !(reads[0].At < reads[1].At) || arrival != reads[1].At {
+		t.Errorf("read times %v, %v; event arrival %v, want the second read's", reads[0].At, reads[1].At, arrival)
+	}
+	ev := ls.Event(0)
+	if ev.Data != "hello" || ev.FirstRead != reads[0].Index || ev.LastRead != reads[1].Index || ev.Arrival != arrival {
+		t.Errorf("event = %+v", ev)
+	}
+	if c := ls.Conns[0]; c.FirstByteAt != reads[0].At || c.HeadersAt > c.FirstByteAt {
+		t.Errorf("headers at %v, first byte at %v; first read at %v", c.HeadersAt, c.FirstByteAt, reads[0].At)
+	}
+}
+
+// waitFor waits, on the session's change signal, until cond holds.
+func waitFor(t *testing.T, sess *Session, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(guard)
+	for !cond() {
+		select {
+		case <-sess.Changed():
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
 func TestSubscribeHonoursRetryField(t *testing.T) {
 	const retry = 50 * time.Millisecond
 	reconnected := make(chan struct{})
@@ -518,6 +568,56 @@ func TestSubscribeBodyEndCauses(t *testing.T) {
 	}
 }
 
+func TestSubscribeIncompleteChunkedFromHijackedResponse(t *testing.T) {
+	// net/http chunks the streamed response; taking the connection over
+	// and closing it leaves the body without its terminating chunk, as a
+	// proxy's idle timeout does.
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		stream(w, "text/event-stream")("data: 1\n\n")
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		conn.Close()
+	})
+	sess := NewSession(Limits{})
+	hooks, closed := closes()
+	sub := subscribe(t, sess, Request{URL: srv.URL, Retry: time.Hour}, hooks)
+	rep := recv(t, closed, "end of the cut body")
+	if rep.conn.Cause != CauseIncompleteChunked || rep.conn.Events != 1 || rep.reconnectIn != time.Hour {
+		t.Errorf("closed with %s after %d events, reconnectIn %v; want incomplete-chunked, 1, 1h",
+			rep.conn.Cause, rep.conn.Events, rep.reconnectIn)
+	}
+	if st, _ := sub.Lane().State(); st != StateReconnecting {
+		t.Errorf("state %s, want reconnecting", st)
+	}
+}
+
+func TestSubscribeConnectionReset(t *testing.T) {
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		stream(w, "text/event-stream")("data: 1\n\n")
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		// Closing with a zero linger sends a RST instead of a FIN.
+		conn.(*net.TCPConn).SetLinger(0)
+		conn.Close()
+	})
+	sess := NewSession(Limits{})
+	sub := subscribe(t, sess, Request{URL: srv.URL, NoReconnect: true}, Hooks{})
+	waitDone(t, sub)
+	var ce *ConnError
+	if !errors.As(sub.Err(), &ce) || ce.Cause != CauseReset || ce.Err == nil {
+		t.Fatalf("Err = %v, want a reset with its network error", sub.Err())
+	}
+	if st, detail := sub.Lane().State(); st != StateClosed || detail != ce.Error() {
+		t.Errorf("state %s %q", st, detail)
+	}
+}
+
 // closedPort returns a loopback address where nothing listens.
 func closedPort(t *testing.T) string {
 	t.Helper()
@@ -619,22 +719,13 @@ func TestSubscribePause(t *testing.T) {
 	}
 }
 
-// waitState waits, on the session's change signal, until the lane is in
-// the given state.
+// waitState waits until the lane is in the given state.
 func waitState(t *testing.T, l *Lane, want LaneState) {
 	t.Helper()
-	deadline := time.After(guard)
-	for {
-		if st, _ := l.State(); st == want {
-			return
-		}
-		select {
-		case <-l.Session().Changed():
-		case <-deadline:
-			st, _ := l.State()
-			t.Fatalf("lane state %s, want %s", st, want)
-		}
-	}
+	waitFor(t, l.Session(), "state "+string(want), func() bool {
+		st, _ := l.State()
+		return st == want
+	})
 }
 
 func TestIsZlibHeader(t *testing.T) {
