@@ -95,7 +95,7 @@ func (f *flow) recordedHeader(h http.Header) http.Header {
 	if f.tap.cfg.KeepSecrets {
 		return h.Clone()
 	}
-	return RedactHeader(h)
+	return redactHeader(h)
 }
 
 // startConn opens the flow's lane connection: a reused or new stream lane,

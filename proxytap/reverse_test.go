@@ -81,6 +81,33 @@ func TestReversePassesBytesIdentically(t *testing.T) {
 	if total != len(want) {
 		t.Errorf("reads add up to %d bytes, want %d", total, len(want))
 	}
+
+	// What a browser's EventSource dispatches, each with both times.
+	type ev struct{ typ, data, id string }
+	wantEvents := []ev{{"message", "first", ""}, {"tick", "a", "7"}, {"message", "b\nc", "7"}, {"message", "\uFFFD\uFFFD not utf-8", "7"}}
+	events := lane.Events()
+	if len(events) != len(wantEvents) {
+		t.Fatalf("recorded %d events, want %d: %+v", len(events), len(wantEvents), events)
+	}
+	for i, e := range events {
+		if (ev{e.Type, e.Data, e.ID}) != wantEvents[i] {
+			t.Errorf("event %d = %q %q id %q, want %q", i, e.Type, e.Data, e.ID, wantEvents[i])
+		}
+		if e.Arrival <= 0 || e.Delivered < e.Arrival {
+			t.Errorf("event %d: arrival %v delivered %v", i, e.Arrival, e.Delivered)
+		}
+	}
+	if c.Discarded != int64(len("data: never finished")) {
+		t.Errorf("discarded %d bytes of the unfinished event, want %d", c.Discarded, len("data: never finished"))
+	}
+	var comment, retry bool
+	for _, n := range lane.Notes() {
+		comment = comment || (n.Kind == inspector.ItemComment && strings.Contains(n.Text, "keep-alive"))
+		retry = retry || (n.Kind == inspector.ItemRetry && n.Retry == 1500*time.Millisecond)
+	}
+	if !comment || !retry {
+		t.Errorf("notes %+v: want the keep-alive comment and retry 1500ms", lane.Notes())
+	}
 }
 
 func TestReverseGzipIsDecodedOnlyForTheRecording(t *testing.T) {
@@ -119,6 +146,10 @@ func TestReverseGzipIsDecodedOnlyForTheRecording(t *testing.T) {
 	plain := int64(len(strings.Join(events, "")))
 	if c.WireBytes != int64(sent.Len()) || c.Bytes != plain {
 		t.Errorf("recorded %d wire / %d decoded bytes, want %d / %d", c.WireBytes, c.Bytes, sent.Len(), plain)
+	}
+	got3 := laneOfKind(snap, inspector.LaneTap).Events()
+	if len(got3) != 3 || got3[0].Data != "one" || got3[1].Data != "two" || len(got3[2].Data) != 3000 {
+		t.Errorf("parsed %d events from the decoded copy, want one, two and a 3000-byte event", len(got3))
 	}
 }
 

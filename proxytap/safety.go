@@ -6,10 +6,9 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-)
 
-// Redacted replaces a secret value in recorded headers.
-const Redacted = "[redacted]"
+	"sseinspector/inspector"
+)
 
 // IsLoopback reports whether a listen address ("host:port") binds only
 // loopback interfaces. An empty host binds every interface and is not.
@@ -42,11 +41,11 @@ func Listen(addr string, allowRemote bool) (net.Listener, error) {
 	return ln, nil
 }
 
-// RedactHeader returns a copy of h for recording, with the values of
+// redactHeader returns a copy of h for recording, with the values of
 // credentials replaced: Authorization keeps its scheme, Cookie its cookie
 // names, Set-Cookie its name and attributes, so the recording still shows
 // what kind of credential travelled without the credential itself.
-func RedactHeader(h http.Header) http.Header {
+func redactHeader(h http.Header) http.Header {
 	out := h.Clone()
 	for name, vs := range out {
 		switch http.CanonicalHeaderKey(name) {
@@ -54,9 +53,9 @@ func RedactHeader(h http.Header) http.Header {
 			for i, v := range vs {
 				scheme, _, found := strings.Cut(strings.TrimSpace(v), " ")
 				if found {
-					vs[i] = scheme + " " + Redacted
+					vs[i] = scheme + " " + inspector.Redacted
 				} else {
-					vs[i] = Redacted
+					vs[i] = inspector.Redacted
 				}
 			}
 		case "Cookie":
@@ -83,9 +82,9 @@ func redactPairs(v string, n int) string {
 		}
 		name, _, found := strings.Cut(p, "=")
 		if found {
-			parts[i] = name + "=" + Redacted
+			parts[i] = name + "=" + inspector.Redacted
 		} else {
-			parts[i] = Redacted
+			parts[i] = inspector.Redacted
 		}
 	}
 	return strings.Join(parts, ";")
