@@ -3,11 +3,14 @@ package proxytap
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -195,3 +198,53 @@ func readDataLines(t testing.TB, r io.Reader, n int) []string {
 	}
 	return out
 }
+
+// newTLSOrigin starts an HTTPS origin whose certificate, for host, comes
+// from a CA of its own (not the tap's); it returns the server and a pool
+// trusting that CA.
+func newTLSOrigin(t testing.TB, host string, h http.HandlerFunc) (*httptest.Server, *x509.CertPool) {
+	t.Helper()
+	ca, err := LoadOrCreateCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := ca.Leaf(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{*leaf}}
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(ca.Cert())
+	return srv, pool
+}
+
+// proxyClient is a client that uses the tap at tapURL as its proxy and
+// trusts roots for TLS.
+func proxyClient(t testing.TB, tapURL string, roots *x509.CertPool) *http.Client {
+	u, err := url.Parse(tapURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Transport: &http.Transport{
+		Proxy:              http.ProxyURL(u),
+		TLSClientConfig:    &tls.Config{RootCAs: roots},
+		DisableCompression: true,
+		DisableKeepAlives:  true,
+	}}
+}
+
+// portOf is the port of a server URL.
+func portOf(t testing.TB, rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Port()
+}
+
+// tlsRoots is a TLS config trusting roots.
+func tlsRoots(roots *x509.CertPool) *tls.Config { return &tls.Config{RootCAs: roots} }
