@@ -134,6 +134,11 @@ func (f *flow) response(resp *http.Response) {
 	}
 	f.startConn(kind)
 	f.lane.SetResponse(f.conn, f.sess.Since(f.headersTime), resp.StatusCode, resp.Proto, f.recordedHeader(f.rawHeader))
+	if resp.StatusCode == http.StatusSwitchingProtocols {
+		// The body is the upgraded connection, which ReverseProxy needs
+		// writable: leave it alone (its bytes are not SSE anyway).
+		return
+	}
 	resp.Body = &recordingBody{ReadCloser: resp.Body, f: f}
 	if kind == kindRequest {
 		return
