@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/websocket"
 
@@ -51,4 +52,50 @@ func TestUpgradesPassThrough(t *testing.T) {
 	if c := laneOfKind(snap, inspector.LaneRequest).Conns[0]; c.Status != http.StatusSwitchingProtocols {
 		t.Errorf("upgrade recorded with status %d, want 101", c.Status)
 	}
+}
+
+func TestStalledBrowserDoesNotHoldUpOtherStreams(t *testing.T) {
+	stalledBlocked := make(chan struct{})
+	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		sseHeaders(w)
+		if r.URL.Path == "/fat" {
+			// Push until the stalled browser's buffers and the tap's are full
+			// and this write blocks for good.
+			big := "data: " + strings.Repeat("x", 64<<10) + "\n\n"
+			rc := http.NewResponseController(w)
+			for i := 0; ; i++ {
+				rc.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
+				if _, err := io.WriteString(w, big); err != nil {
+					close(stalledBlocked)
+					<-r.Context().Done()
+					return
+				}
+				rc.Flush()
+			}
+		}
+		writePieces(w, "data: 1\n\n", "data: 2\n\n", "data: 3\n\n")
+	})
+	_, sess, base := startTap(t, Config{Upstream: origin.URL})
+	stalled := getStream(t, rawClient(), base+"/fat") // never read
+	defer stalled.Body.Close()
+	select {
+	case <-stalledBlocked:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the stalled stream never filled up")
+	}
+
+	resp := getStream(t, rawClient(), base+"/ok")
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || strings.Count(string(body), "data:") != 3 {
+		t.Fatalf("other stream: %q, %v", body, err)
+	}
+	waitFor(t, sess, "the other stream's recording", func(s *inspector.Snapshot) bool {
+		for _, l := range s.Lanes {
+			if strings.HasSuffix(l.Info.URL, "/ok") && l.Len() == 3 && !l.Conns[0].Open() {
+				return true
+			}
+		}
+		return false
+	})
 }
