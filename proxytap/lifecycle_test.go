@@ -1,7 +1,9 @@
 package proxytap
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -98,4 +100,33 @@ func TestStalledBrowserDoesNotHoldUpOtherStreams(t *testing.T) {
 		}
 		return false
 	})
+}
+
+func TestUpstreamReadTimeoutIsRecordedAsTimeout(t *testing.T) {
+	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		sseHeaders(w)
+		writePieces(w, "data: 1\n\n")
+		<-r.Context().Done()
+	})
+	// A dialer whose connections time out reads after a moment stands in
+	// for a transport with a read timeout.
+	var d net.Dialer
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := d.DialContext(ctx, network, addr)
+		if err == nil {
+			c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+		}
+		return c, err
+	}
+	_, sess, base := startTap(t, Config{Upstream: origin.URL, DialContext: dial})
+	resp := getStream(t, rawClient(), base+"/")
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err == nil || string(body) != "data: 1\n\n" {
+		t.Errorf("browser got %q and %v; want the event, then an aborted stream", body, err)
+	}
+	snap := waitFor(t, sess, "the stream's end", connsEnded(inspector.LaneTap, 1))
+	if c := laneOfKind(snap, inspector.LaneTap).Conns[0]; c.Cause != inspector.CauseTimeout {
+		t.Errorf("cause %q (%s), want timeout", c.Cause, c.Err)
+	}
 }
