@@ -152,8 +152,8 @@ const shrinkAbove = 1 << 20
 
 // Feed parses one network read. read is the caller's index for this read
 // and is reported back in FirstRead and LastRead. emit is called for every
-// item completed by this chunk, in stream order; it may be nil. The *Item
-// passed to emit is reused between calls.
+// item completed by this chunk, in stream order; it may be nil, and it must
+// not call Feed or End. The *Item passed to emit is reused between calls.
 //
 // A blank line that ends in CR dispatches as soon as the CR arrives, so an
 // event is never reported later than a browser would fire it.
