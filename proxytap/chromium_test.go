@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,15 +36,35 @@ func startChromium(t *testing.T, pageURL string, flags ...string) *browser {
 	if _, err := os.Stat(chromiumBinary); err != nil {
 		t.Skip("chromium is not installed (apt-get install chromium, or run scripts/deps.sh test)")
 	}
+	// The profile is removed only once every Chromium process is gone:
+	// its helpers keep writing there for a moment after the browser exits.
+	profile, err := os.MkdirTemp("", "sseinspector-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; ; i++ {
+			err := os.RemoveAll(profile)
+			if err == nil || i == 50 {
+				if err != nil {
+					t.Logf("profile %s not removed: %v", profile, err)
+				}
+				return
+			}
+			time.Sleep(100 * time.Millisecond) // helpers still exiting: no signal to wait on
+		}
+	})
 	args := append([]string{
 		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + t.TempDir(),
+		"--user-data-dir=" + profile,
 		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 		"--remote-allow-origins=http://127.0.0.1",
 	}, flags...)
 	args = append(args, pageURL)
 	cmd := exec.Command(chromiumBinary, args...)
+	// Its own process group, so the helpers it forks can be ended with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +75,14 @@ func startChromium(t *testing.T, pageURL string, flags ...string) *browser {
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		cmd.Process.Kill()
+		// SIGTERM makes Chromium shut its helpers down and exit; whatever
+		// remains of the group it leads after that is killed.
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+		}
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-exited
 	})
 
