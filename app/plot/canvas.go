@@ -23,6 +23,8 @@ type Canvas interface {
 	FillRect(r Rect)
 	// FillCircle fills a disc centred on (x, y).
 	FillCircle(x, y, radius float64)
+	// FillPolygon fills the polygon through the points (closed implicitly).
+	FillPolygon(pts []Point)
 	// Text draws s so that its anchor point lies at (x, y).
 	Text(x, y float64, s string, f Font, a Anchor)
 	// MeasureText returns the advance width of s and the line height of f.
@@ -173,4 +175,15 @@ func WithAlpha(c color.Color, a float64) color.NRGBA {
 	n := color.NRGBAModel.Convert(c).(color.NRGBA)
 	n.A = uint8(math.Round(float64(n.A) * math.Max(0, math.Min(1, a))))
 	return n
+}
+
+// Over composites top over an opaque bottom color and returns the opaque
+// result: what a translucent fill looks like on that background, usable as
+// an opaque color that is cheaper to draw.
+func Over(top, bottom color.Color) color.NRGBA {
+	t := color.NRGBAModel.Convert(top).(color.NRGBA)
+	b := color.NRGBAModel.Convert(bottom).(color.NRGBA)
+	a := float64(t.A) / 255
+	mix := func(x, y uint8) uint8 { return uint8(math.Round(float64(x)*a + float64(y)*(1-a))) }
+	return color.NRGBA{mix(t.R, b.R), mix(t.G, b.G), mix(t.B, b.B), 255}
 }

@@ -58,6 +58,18 @@ type face struct {
 	font.Face
 	metrics Metrics // device pixels
 	glyphs  map[rune]*glyph
+	kerns   map[[2]rune]fixed.Int26_6
+}
+
+// kern is the face's kerning of the pair, cached: looking it up in the
+// font is far slower than drawing the glyph.
+func (fc *face) kern(a, b rune) fixed.Int26_6 {
+	k, ok := fc.kerns[[2]rune{a, b}]
+	if !ok {
+		k = fc.Kern(a, b)
+		fc.kerns[[2]rune{a, b}] = k
+	}
+	return k
 }
 
 // faceCache holds the faces one canvas uses. scale converts logical to
@@ -90,7 +102,7 @@ func (c *faceCache) face(f Font) *face {
 		panic(fmt.Sprintf("plot: make face of size %v: %v", k.px, err))
 	}
 	m := ff.Metrics()
-	fc := &face{Face: ff, glyphs: make(map[rune]*glyph),
+	fc := &face{Face: ff, glyphs: make(map[rune]*glyph), kerns: make(map[[2]rune]fixed.Int26_6),
 		metrics: Metrics{Ascent: fix(m.Ascent), Descent: fix(m.Descent), Height: fix(m.Height)}}
 	if c.faces == nil {
 		c.faces = make(map[faceKey]*face)
@@ -130,7 +142,7 @@ func (fc *face) measure(s string) float64 {
 	prev := rune(-1)
 	for _, r := range s {
 		if prev >= 0 {
-			w += fc.Kern(prev, r)
+			w += fc.kern(prev, r)
 		}
 		w += fc.glyph(r).advance
 		prev = r

@@ -155,18 +155,20 @@ func (r *Raster) fillCov(rect image.Rectangle, cov uint32) {
 		r.fillOpaque(rect, [4]uint8{c.R, c.G, c.B, 255})
 		return
 	}
-	sr, sg, sb, sa := uint32(c.R)*cov, uint32(c.G)*cov, uint32(c.B)*cov, uint32(c.A)*cov
-	inv := 255*255 - sa
+	// dst = src·cov + dst·(1 − srcAlpha·cov), in 8-bit fixed point with a
+	// 16-bit multiplier for the destination, so the loop has no division.
+	sr, sg, sb, sa := uint32(c.R)*cov/255, uint32(c.G)*cov/255, uint32(c.B)*cov/255, uint32(c.A)*cov/255
+	inv := (255 - sa) * 257 // (255 − a)/255 · 65536, near enough
 	img := r.img
 	for y := rect.Min.Y; y < rect.Max.Y; y++ {
 		i := img.PixOffset(rect.Min.X, y)
 		row := img.Pix[i : i+4*rect.Dx() : i+4*rect.Dx()]
-		for j := 0; j < len(row); j += 4 {
+		for j := 0; j+3 < len(row); j += 4 {
 			p := row[j : j+4 : j+4]
-			p[0] = uint8((sr + uint32(p[0])*inv/255) / 255)
-			p[1] = uint8((sg + uint32(p[1])*inv/255) / 255)
-			p[2] = uint8((sb + uint32(p[2])*inv/255) / 255)
-			p[3] = uint8((sa + uint32(p[3])*inv/255) / 255)
+			p[0] = uint8(sr + (uint32(p[0])*inv+32768)>>16)
+			p[1] = uint8(sg + (uint32(p[1])*inv+32768)>>16)
+			p[2] = uint8(sb + (uint32(p[2])*inv+32768)>>16)
+			p[3] = uint8(sa + (uint32(p[3])*inv+32768)>>16)
 		}
 	}
 }
@@ -180,8 +182,9 @@ func (r *Raster) fillOpaque(rect image.Rectangle, px [4]uint8) {
 	img := r.img
 	n := 4 * rect.Dx()
 	first := img.Pix[img.PixOffset(rect.Min.X, rect.Min.Y):][:n]
-	for j := 0; j < n; j += 4 {
-		copy(first[j:j+4], px[:])
+	copy(first, px[:])
+	for filled := 4; filled < n; filled *= 2 {
+		copy(first[filled:], first[:filled])
 	}
 	for y := rect.Min.Y + 1; y < rect.Max.Y; y++ {
 		copy(img.Pix[img.PixOffset(rect.Min.X, y):][:n], first)
@@ -191,19 +194,13 @@ func (r *Raster) fillOpaque(rect image.Rectangle, px [4]uint8) {
 // blend blends the current color into the pixel at (x, y) with coverage
 // cov (0..255); the caller has checked the clip.
 func (r *Raster) blend(x, y int, cov uint32) {
-	c := r.st.src
-	sa := uint32(c.A) * cov
 	i := r.img.PixOffset(x, y)
 	p := r.img.Pix[i : i+4 : i+4]
-	if sa == 255*255 {
+	if c := r.st.src; c.A == 255 && cov >= 255 {
 		p[0], p[1], p[2], p[3] = c.R, c.G, c.B, 255
 		return
 	}
-	inv := 255*255 - sa
-	p[0] = uint8((uint32(c.R)*cov + uint32(p[0])*inv/255) / 255)
-	p[1] = uint8((uint32(c.G)*cov + uint32(p[1])*inv/255) / 255)
-	p[2] = uint8((uint32(c.B)*cov + uint32(p[2])*inv/255) / 255)
-	p[3] = uint8((sa + uint32(p[3])*inv/255) / 255)
+	blendAt(p, r.st.src, cov)
 }
 
 // plotCov blends at (x, y) with float coverage, honouring the clip.
@@ -266,42 +263,74 @@ func (r *Raster) wuLine(x0, y0, x1, y1, alpha float64) {
 	if x0 > x1 {
 		x0, x1, y0, y1 = x1, x0, y1, y0
 	}
-	// Skip the part outside the clip along the major axis.
-	lo, hi := float64(r.st.clip.Min.X), float64(r.st.clip.Max.X)
+	// Walk the major axis inside the clip; check the minor axis per pixel.
+	clip := r.st.clip
+	lo, hi := clip.Min.X, clip.Max.X-1
+	mlo, mhi := clip.Min.Y, clip.Max.Y-1
 	if steep {
-		lo, hi = float64(r.st.clip.Min.Y), float64(r.st.clip.Max.Y)
+		lo, hi, mlo, mhi = clip.Min.Y, clip.Max.Y-1, clip.Min.X, clip.Max.X-1
 	}
 	gradient := (y1 - y0) / (x1 - x0)
-	start, end := math.Round(x0), math.Round(x1)
-	if start < lo-1 {
-		start = lo - 1
+	first, last := int(math.Round(x0)), int(math.Round(x1))
+	start, end := max(first, lo), min(last, hi)
+	img := r.img
+	stride, base := img.Stride, img.PixOffset(0, 0)
+	majorStep, minorStep := 4, stride
+	if steep {
+		majorStep, minorStep = stride, 4
 	}
-	if end > hi {
-		end = hi
-	}
-	plot := func(major, minor int, cov float64) {
-		if steep {
-			r.plotCov(minor, major, cov)
-		} else {
-			r.plotCov(major, minor, cov)
+	c := r.st.src
+	cr, cg, cb, ca := uint32(c.R), uint32(c.G), uint32(c.B), uint32(c.A)
+	scale := alpha * 255
+	pix := img.Pix
+	// The minor coordinate steps in 16.16 fixed point.
+	yfix := int64(math.Round((y0 + gradient*(float64(start)-x0)) * 65536))
+	gfix := int64(math.Round(gradient * 65536))
+	wfull := uint32(scale + 0.5)
+	for x := start; x <= end; x, yfix = x+1, yfix+gfix {
+		w := wfull
+		if x == first || x == last {
+			// End pixels are covered in proportion to the part spanned.
+			span := 1.0
+			if x == first {
+				span = 1 - (x0 + 0.5 - float64(x))
+			}
+			if x == last {
+				span = math.Min(span, x1+0.5-float64(x))
+			}
+			w = uint32(math.Max(0, scale*span) + 0.5)
+		}
+		iy := int(yfix >> 16)
+		c1 := (uint32(yfix&0xffff)*w + 32768) >> 16
+		cov := [2]uint32{w - c1, c1}
+		i := base + x*majorStep + iy*minorStep
+		for k := 0; k < 2; k, iy, i = k+1, iy+1, i+minorStep {
+			if cov[k] == 0 || iy < mlo || iy > mhi {
+				continue
+			}
+			// blendAt, inlined: this loop is the hot path of match lines.
+			m := cov[k] * 257
+			sa := (ca*m + 32768) >> 16
+			inv := (255 - sa) * 257
+			p := pix[i : i+4 : i+4]
+			p[0] = uint8((cr*m+32768)>>16 + (uint32(p[0])*inv+32768)>>16)
+			p[1] = uint8((cg*m+32768)>>16 + (uint32(p[1])*inv+32768)>>16)
+			p[2] = uint8((cb*m+32768)>>16 + (uint32(p[2])*inv+32768)>>16)
+			p[3] = uint8(sa + (uint32(p[3])*inv+32768)>>16)
 		}
 	}
-	for x := start; x <= end; x++ {
-		// Coverage of the end pixels is scaled by how much of them the
-		// segment spans.
-		span := 1.0
-		if x == math.Round(x0) {
-			span = 1 - (x0 + 0.5 - x)
-		}
-		if x == math.Round(x1) {
-			span = math.Min(span, x1+0.5-x)
-		}
-		y := y0 + gradient*(x-x0)
-		fy := math.Floor(y)
-		f := y - fy
-		plot(int(x), int(fy), (1-f)*span*alpha)
-		plot(int(x), int(fy)+1, f*span*alpha)
-	}
+}
+
+// blendAt blends premultiplied color c with coverage cov (0..255) into p,
+// in fixed point: multiplying by n·257/65536 stands for dividing n by 255.
+func blendAt(p []uint8, c color.RGBA, cov uint32) {
+	k := cov * 257
+	sa := (uint32(c.A)*k + 32768) >> 16
+	inv := (255 - sa) * 257
+	p[0] = uint8((uint32(c.R)*k+32768)>>16 + (uint32(p[0])*inv+32768)>>16)
+	p[1] = uint8((uint32(c.G)*k+32768)>>16 + (uint32(p[1])*inv+32768)>>16)
+	p[2] = uint8((uint32(c.B)*k+32768)>>16 + (uint32(p[2])*inv+32768)>>16)
+	p[3] = uint8(sa + (uint32(p[3])*inv+32768)>>16)
 }
 
 // thickLine fills the quadrilateral of a wide segment.
@@ -343,6 +372,18 @@ func (r *Raster) fillPolygon(pts []Point) {
 	r.rz.Draw(r.img, box, image.NewUniform(r.st.src), image.Point{})
 }
 
+// FillPolygon fills a polygon, antialiased.
+func (r *Raster) FillPolygon(pts []Point) {
+	if len(pts) < 3 {
+		return
+	}
+	dev := make([]Point, len(pts))
+	for i, p := range pts {
+		dev[i] = Point{p.X * r.scale, p.Y * r.scale}
+	}
+	r.fillPolygon(dev)
+}
+
 // Polyline strokes connected segments.
 func (r *Raster) Polyline(pts []Point) {
 	for i := 1; i < len(pts); i++ {
@@ -379,15 +420,18 @@ func (r *Raster) Text(x, y float64, s string, f Font, a Anchor) {
 		return
 	}
 	fc := r.faces.face(f)
-	width := fc.measure(s)
-	px := x*r.scale - width*a.horizontal()
+	px := x * r.scale
+	if h := a.horizontal(); h != 0 {
+		px -= fc.measure(s) * h
+	}
 	base := iround(y*r.scale + a.baseline(fc.metrics))
 	clip := r.st.clip
+	src := r.st.src
 	var pen float64
 	prev := rune(-1)
 	for _, ch := range s {
 		if prev >= 0 {
-			pen += fix(fc.Kern(prev, ch))
+			pen += fix(fc.kern(prev, ch))
 		}
 		prev = ch
 		g := fc.glyph(ch)
@@ -395,10 +439,12 @@ func (r *Raster) Text(x, y float64, s string, f Font, a Anchor) {
 			ox, oy := iround(px+pen)+g.offset.X, base+g.offset.Y
 			b := g.mask.Bounds().Add(image.Point{ox, oy}).Intersect(clip)
 			for gy := b.Min.Y; gy < b.Max.Y; gy++ {
-				row := g.mask.Pix[(gy-oy)*g.mask.Stride:]
-				for gx := b.Min.X; gx < b.Max.X; gx++ {
-					if m := row[gx-ox]; m != 0 {
-						r.blend(gx, gy, uint32(m))
+				row := g.mask.Pix[(gy-oy)*g.mask.Stride+b.Min.X-ox:][:b.Dx()]
+				i := r.img.PixOffset(b.Min.X, gy)
+				dst := r.img.Pix[i : i+4*len(row)]
+				for k, m := range row {
+					if m != 0 {
+						blendAt(dst[4*k:4*k+4:4*k+4], src, uint32(m))
 					}
 				}
 			}

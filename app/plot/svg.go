@@ -133,6 +133,21 @@ func (s *SVG) FillCircle(x, y, radius float64) {
 	fmt.Fprintf(&s.body, "<circle cx=\"%s\" cy=\"%s\" r=\"%s\"%s/>\n", num(x), num(y), num(radius), s.fill())
 }
 
+// FillPolygon fills a polygon.
+func (s *SVG) FillPolygon(pts []Point) {
+	if len(pts) < 3 || s.st.alpha == 0 {
+		return
+	}
+	s.body.WriteString(`<polygon points="`)
+	for i, p := range pts {
+		if i > 0 {
+			s.body.WriteByte(' ')
+		}
+		s.body.WriteString(num(p.X) + "," + num(p.Y))
+	}
+	s.body.WriteString(`"` + s.fill() + "/>\n")
+}
+
 // MeasureText returns the width of s and the line height of f in the Go font.
 func (s *SVG) MeasureText(str string, f Font) (w, h float64) { return s.faces.measure(str, f) }
 
