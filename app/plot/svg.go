@@ -97,7 +97,11 @@ func (s *SVG) Line(x0, y0, x1, y1 float64) {
 	if s.st.width <= 0 || s.st.alpha == 0 {
 		return
 	}
-	fmt.Fprintf(&s.body, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"%s/>\n", num(x0), num(y0), num(x1), num(y1), s.stroke())
+	crisp := ""
+	if x0 == x1 || y0 == y1 {
+		crisp = ` shape-rendering="crispEdges"` // as the raster snaps them
+	}
+	fmt.Fprintf(&s.body, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"%s%s/>\n", num(x0), num(y0), num(x1), num(y1), s.stroke(), crisp)
 }
 
 // Polyline strokes connected segments.
@@ -122,7 +126,7 @@ func (s *SVG) FillRect(r Rect) {
 	if r.Empty() || s.st.alpha == 0 {
 		return
 	}
-	fmt.Fprintf(&s.body, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\"%s/>\n", num(r.Min.X), num(r.Min.Y), num(r.Dx()), num(r.Dy()), s.fill())
+	fmt.Fprintf(&s.body, "<rect x=\"%s\" y=\"%s\" width=\"%s\" height=\"%s\"%s shape-rendering=\"crispEdges\"/>\n", num(r.Min.X), num(r.Min.Y), num(r.Dx()), num(r.Dy()), s.fill())
 }
 
 // FillCircle fills a disc.
