@@ -42,19 +42,18 @@ func timeStep(span time.Duration, width float64) time.Duration {
 	return timeSteps[len(timeSteps)-1]
 }
 
-// tickLabel formats tick time t on an axis of the given step, in a unit
-// the step makes readable: "250 ms", "1.5 s", "2:30".
-func tickLabel(t, step time.Duration) string {
+// tickLabel formats tick time t on an axis of the given step that ends
+// at end, in one unit for the whole axis: milliseconds below a second,
+// seconds below two minutes, then minutes and seconds ("250 ms", "1.5 s", "2:30").
+func tickLabel(t, step, end time.Duration) string {
 	neg := ""
 	if t < 0 {
 		neg, t = "-", -t
 	}
 	switch {
-	case step < time.Millisecond:
+	case step < time.Millisecond || end < time.Second && step < time.Second:
 		return neg + decimals(float64(t)/1e6, step, time.Millisecond) + " ms"
-	case step < time.Second && t < time.Second:
-		return neg + strconv.FormatInt(int64(t/time.Millisecond), 10) + " ms"
-	case step < time.Minute && t < 2*time.Minute:
+	case end < 2*time.Minute || step < time.Second:
 		return neg + decimals(t.Seconds(), step, time.Second) + " s"
 	case step < time.Hour:
 		return fmt.Sprintf("%s%d:%02d", neg, int(t.Minutes()), int(t.Seconds())%60)
@@ -97,7 +96,7 @@ func drawAxis(c plot.Canvas, L *layout) {
 		x := L.xm.x(t)
 		c.SetColor(colAxis)
 		c.Line(x, a.Min.Y, x, a.Min.Y+5)
-		label := tickLabel(t, step)
+		label := tickLabel(t, step, v.To)
 		w, _ := c.MeasureText(label, fontLabel)
 		if x-w/2 < last+8 || x+w/2 > L.w-2 {
 			continue

@@ -52,12 +52,14 @@ func Draw(c plot.Canvas, d *Data, v View) {
 		c.Clip(b.rect)
 		drawDelays(c, d, L, b, idx)
 		drawBytesLine(c, b, bytesSteps(L, b, li))
+		drawReadSizes(c, L, b, li)
+		drawDelayScale(c, d, L, b, idx)
 		drawTicks(c, L, b, li)
 		drawBursts(c, d, L, b, li, idx)
 		drawReconnects(c, L, b)
 		drawSelection(c, d, L, b, li, idx)
 		c.Pop()
-		drawGutter(c, d, L, b, idx, li)
+		drawGutter(c, d, L, b, li)
 	}
 	if len(L.bands) == 0 {
 		c.SetColor(colMuted)
@@ -240,7 +242,7 @@ func drawBandBack(c plot.Canvas, b *band, steps []step) {
 
 // drawGutter draws a lane's name and figures left of its band, and the
 // delay and bytes scales beside its chart.
-func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, idx *index, li *laneIndex) {
+func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex) {
 	l := b.lane
 	x := L.dims.margin
 	maxW := L.plot.Min.X - x - 12
@@ -255,10 +257,6 @@ func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, idx *index, li *lane
 	c.Text(x+16, y, truncate(c, name, fontLane, maxW-16), fontLane, plot.TopLeft)
 	if b.rect.Dy() < 48 {
 		return
-	}
-	scaleW := 0.0
-	if !b.chart.Empty() {
-		scaleW = 44 // room for the delay scale on the right of the gutter
 	}
 	lines := []string{
 		fmt.Sprintf("%s events · %s", fmtCount(l.TotalEvents()), plural(len(l.Conns), "conn")),
@@ -280,10 +278,10 @@ func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, idx *index, li *lane
 			f = fontSmall
 			c.SetColor(colMuted)
 		}
-		c.Text(x, yy, truncate(c, s, f, maxW-scaleW), f, plot.TopLeft)
+		c.Text(x, yy, truncate(c, s, f, maxW), f, plot.TopLeft)
 		yy += 15
 	}
-	drawScales(c, d, L, b, idx, li)
+	drawBytesScale(c, L, b, li)
 }
 
 // drawFindings lists the findings' titles below the time axis.

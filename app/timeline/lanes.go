@@ -63,18 +63,31 @@ func drawGaps(c plot.Canvas, L *layout, b *band) {
 		if area.Empty() {
 			area = b.bursts
 		}
-		lines := []string{"disconnected " + fmtDur(g.to-g.from), causeLabel(g.ended)}
-		fonts := []plot.Font{fontBold, fontSmall}
+		// The widest layout of the label that fits the shading.
+		dur, cause := fmtDur(g.to-g.from), causeLabel(g.ended)
+		var lines []string
+		var fonts []plot.Font
 		w := 0.0
-		for i, s := range lines {
-			tw, _ := c.MeasureText(s, fonts[i])
-			w = math.Max(w, tw)
-		}
-		if w+8 > x1-x0 {
-			lines, fonts = []string{fmtDur(g.to - g.from)}, fonts[:1]
-			if tw, _ := c.MeasureText(lines[0], fontBold); tw+6 > x1-x0 {
-				continue
+		for _, cand := range []struct {
+			lines []string
+			fonts []plot.Font
+		}{
+			{[]string{"disconnected " + dur, cause}, []plot.Font{fontBold, fontSmall}},
+			{[]string{"disconnected", dur, cause}, []plot.Font{fontBold, fontBold, fontSmall}},
+			{[]string{dur}, []plot.Font{fontBold}},
+		} {
+			cw := 0.0
+			for i, s := range cand.lines {
+				tw, _ := c.MeasureText(s, cand.fonts[i])
+				cw = math.Max(cw, tw)
 			}
+			if cw+8 <= x1-x0 {
+				lines, fonts, w = cand.lines, cand.fonts, cw
+				break
+			}
+		}
+		if lines == nil {
+			continue
 		}
 		cx := math.Max(L.xm.x(v.From)+w/2+4, math.Min((x0+x1)/2, L.xm.x(v.To)-w/2-4))
 		y := area.Min.Y + 4
@@ -387,30 +400,90 @@ func drawBytesLine(c plot.Canvas, b *band, steps []step) {
 	c.SetLineWidth(1)
 }
 
-// drawScales labels the delay scale left of a chart and the bytes scale
-// right of it.
-func drawScales(c plot.Canvas, d *Data, L *layout, b *band, idx *index, li *laneIndex) {
+// maxSizeLabels is the most reads in view for which each step of the
+// staircase is labelled with the read's size.
+const maxSizeLabels = 40
+
+// drawReadSizes labels the staircase's steps with the bytes each read
+// carried when few reads are in view: buffering shows as equal steps of a
+// buffer's size ("+4,096 B").
+func drawReadSizes(c plot.Canvas, L *layout, b *band, li *laneIndex) {
 	if b.chart.Empty() {
 		return
 	}
 	v := L.v
+	lo, hi := search(li.readAt, int64(v.From)), search(li.readAt, int64(v.To)+1)
+	if hi-lo > maxSizeLabels || hi <= lo {
+		return
+	}
+	base, top := li.bytesAt(int64(v.From)), li.bytesAt(int64(v.To))
+	if top <= base {
+		return
+	}
 	ch := b.chart
-	if di := idx.delaysOf(b.lane.Info.ID, d.Delays[b.lane.Info.ID]); di != nil {
-		c.SetColor(colMuted)
-		x := ch.Min.X - 6
-		c.Text(x, ch.Min.Y, fmtDur(delayScale(di, v)), fontSmall, plot.TopRight)
-		c.Text(x, ch.Max.Y, "0", fontSmall, plot.BottomRight)
-		c.Text(x, (ch.Min.Y+ch.Max.Y)/2, "delay", fontSmall, plot.Right)
-	}
-	if len(li.readAt) > 0 {
-		base, top := li.bytesAt(int64(v.From)), li.bytesAt(int64(v.To))
-		if top > base {
-			c.SetColor(colMuted)
-			x := ch.Max.X + 6
-			c.Text(x, ch.Min.Y, fmtBytes(top), fontSmall, plot.TopLeft)
-			c.Text(x, ch.Max.Y, fmtBytes(base), fontSmall, plot.BottomLeft)
+	yOf := func(n int64) float64 { return ch.Max.Y - float64(n-base)/float64(top-base)*ch.Dy() }
+	right := math.Inf(-1)
+	c.SetColor(colBytes)
+	for r := lo; r < hi; r++ {
+		prev := int64(0)
+		if r > 0 {
+			prev = li.readCum[r-1]
 		}
+		size := li.readCum[r] - prev
+		y0, y1 := yOf(prev), yOf(li.readCum[r])
+		if size <= 0 || y0-y1 < 12 {
+			continue
+		}
+		label := "+" + fmtCount(size) + " B"
+		w, _ := c.MeasureText(label, fontSmall)
+		x := L.xm.x(time.Duration(li.readAt[r])) + 4
+		if x+w > ch.Max.X-2 {
+			x -= w + 8 // left of the riser at the right edge
+		}
+		if x < right+6 || x < ch.Min.X+2 {
+			continue
+		}
+		c.Text(x, y1+3, label, fontSmall, plot.TopLeft)
+		right = x + w
 	}
+}
+
+// drawDelayScale marks the top of the delay chart with a faint line and
+// labels its value inside the chart, so the gutter stays free for the
+// lane's figures.
+func drawDelayScale(c plot.Canvas, d *Data, L *layout, b *band, idx *index) {
+	di := idx.delaysOf(b.lane.Info.ID, d.Delays[b.lane.Info.ID])
+	if b.chart.Empty() || di == nil {
+		return
+	}
+	ch := b.chart
+	c.SetColor(plot.WithAlpha(b.color, 0.35))
+	c.SetLineWidth(1)
+	for x := ch.Min.X; x < ch.Max.X; x += 8 {
+		c.Line(x, ch.Min.Y, math.Min(x+4, ch.Max.X), ch.Min.Y)
+	}
+	label := "delay " + fmtDur(delayScale(di, L.v))
+	w, h := c.MeasureText(label, fontSmall)
+	c.SetColor(plot.WithAlpha(colBand, 0.85))
+	c.FillRect(plot.R(ch.Min.X+2, ch.Min.Y+2, ch.Min.X+8+w, ch.Min.Y+4+h))
+	c.SetColor(b.color)
+	c.Text(ch.Min.X+5, ch.Min.Y+3, label, fontSmall, plot.TopLeft)
+}
+
+// drawBytesScale labels the bytes staircase's range right of the chart.
+func drawBytesScale(c plot.Canvas, L *layout, b *band, li *laneIndex) {
+	if b.chart.Empty() || len(li.readAt) == 0 {
+		return
+	}
+	base, top := li.bytesAt(int64(L.v.From)), li.bytesAt(int64(L.v.To))
+	if top <= base {
+		return
+	}
+	ch := b.chart
+	c.SetColor(colMuted)
+	x := ch.Max.X + 6
+	c.Text(x, ch.Min.Y, fmtBytes(top), fontSmall, plot.TopLeft)
+	c.Text(x, ch.Max.Y, fmtBytes(base), fontSmall, plot.BottomLeft)
 }
 
 // drawHighlights puts a band of color behind highlighted events.
