@@ -42,7 +42,7 @@ type Item struct {
 	Data []byte
 
 	// ID is, for an ItemEvent, the last event ID string after this event,
-	// i.e. what EventSource.lastEventId and MessageEvent.lastEventId show.
+	// i.e. what MessageEvent.lastEventId shows. It is empty for other kinds.
 	ID string
 
 	// Raw holds the bytes as they arrived. For an ItemEvent: the whole block
@@ -152,8 +152,8 @@ const shrinkAbove = 1 << 20
 
 // Feed parses one network read. read is the caller's index for this read
 // and is reported back in FirstRead and LastRead. emit is called for every
-// item completed by this chunk, in stream order; it may be nil. The *Item
-// passed to emit is reused between calls.
+// item completed by this chunk, in stream order; it may be nil, and it must
+// not call Feed or End. The *Item passed to emit is reused between calls.
 //
 // A blank line that ends in CR dispatches as soon as the CR arrives, so an
 // event is never reported later than a browser would fire it.
@@ -220,7 +220,8 @@ func (p *Parser) End() (discarded int64) {
 func (p *Parser) LastEventID() string { return p.lastID }
 
 // SetLastEventID sets the last event ID string, e.g. to the Last-Event-ID
-// the user's first request carried.
+// the user's first request carried. It sets the ID buffer too, so events
+// without an id field carry it, as they do in a browser.
 func (p *Parser) SetLastEventID(id string) {
 	p.lastID = id
 	p.idBuf = id
@@ -368,6 +369,7 @@ func (p *Parser) endBlock() {
 	p.typ = ""
 	p.raw = shrink(p.raw)
 	p.data = shrink(p.data)
+	p.scratch = shrink(p.scratch)
 }
 
 func shrink(b []byte) []byte {
@@ -381,7 +383,7 @@ func (p *Parser) openLine(off, read int64) {
 	p.lineOpen = true
 	p.lineOff = off
 	p.lineRead = read
-	p.line = p.line[:0]
+	p.line = shrink(p.line)
 	p.lineMax = 0
 	p.tailNUL = false
 	p.tailBad = false

@@ -674,3 +674,20 @@ func ExampleParser() {
 	// discarded at end: 13
 	// reconnect with Last-Event-ID: 42
 }
+
+// TestFeedAllocations pins the hot path's allocation budget: nothing for an
+// event whose id and type repeat, one string when the id changes.
+func TestFeedAllocations(t *testing.T) {
+	var p Parser
+	same := []byte("event: tick\nid: 7\ndata: " + strings.Repeat("x", 80) + "\n\n")
+	p.Feed(same, 0, nil)
+	if n := testing.AllocsPerRun(100, func() { p.Feed(same, 1, nil) }); n != 0 {
+		t.Errorf("repeated event: %v allocations, want 0", n)
+	}
+
+	ids := [][]byte{[]byte("id: 100\ndata: a\n\n"), []byte("id: 101\ndata: b\n\n")}
+	i := 0
+	if n := testing.AllocsPerRun(100, func() { p.Feed(ids[i%2], 2, nil); i++ }); n > 1 {
+		t.Errorf("changing id: %v allocations, want at most 1", n)
+	}
+}

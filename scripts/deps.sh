@@ -6,7 +6,7 @@ set -euo pipefail
 
 want=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev)
 if [[ "${1:-run}" == "test" ]]; then
-	want+=(nginx xvfb chromium imagemagick xauth)
+	want+=(nginx xvfb chromium imagemagick xauth tesseract-ocr)
 fi
 
 if ! command -v go >/dev/null 2>&1; then
