@@ -6,17 +6,15 @@ import (
 	"testing"
 )
 
-// The origin and the headless commands serving it run without a display.
+// The origin runs without a display, in the CLI and in tests.
 func TestOriginDependsOnNoUI(t *testing.T) {
-	for _, pkg := range []string{"sseinspector/app/origin", "sseinspector/app/cli"} {
-		out, err := exec.Command("go", "list", "-deps", pkg).Output()
-		if err != nil {
-			t.Skipf("go list unavailable: %v", err)
-		}
-		for _, dep := range strings.Fields(string(out)) {
-			if strings.HasPrefix(dep, "fyne.io/") {
-				t.Errorf("%s depends on %s", pkg, dep)
-			}
+	out, err := exec.Command("go", "list", "-deps", "sseinspector/app/origin").Output()
+	if err != nil {
+		t.Skipf("go list unavailable: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, "fyne.io/") {
+			t.Errorf("origin depends on %s", dep)
 		}
 	}
 }
