@@ -373,6 +373,32 @@ func TestSubscribeReadTimeout(t *testing.T) {
 	}
 }
 
+func TestSubscribeReadTimeoutCoversHeaders(t *testing.T) {
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // never answers
+	})
+	sess := NewSession(Limits{})
+	hooks, closed := closes()
+	subscribe(t, sess, Request{URL: srv.URL, ReadTimeout: 20 * time.Millisecond, Retry: time.Hour}, hooks)
+	rep := recv(t, closed, "timeout")
+	if rep.conn.Cause != CauseTimeout || rep.conn.Status != 0 || rep.conn.End-rep.conn.Start < 20*time.Millisecond {
+		t.Errorf("closed with %s, status %d, after %v", rep.conn.Cause, rep.conn.Status, rep.conn.End-rep.conn.Start)
+	}
+}
+
+func TestSubscribeHostHeader(t *testing.T) {
+	hosts := make(chan string, 1)
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		hosts <- r.Host
+		hang(w, r)
+	})
+	sess := NewSession(Limits{})
+	subscribe(t, sess, Request{URL: srv.URL, Header: http.Header{"Host": {"stream.example"}}}, Hooks{})
+	if got := recv(t, hosts, "request"); got != "stream.example" {
+		t.Errorf("Host = %q, want stream.example", got)
+	}
+}
+
 func TestSubscribeStopDuringReconnectWait(t *testing.T) {
 	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
 		stream(w, "text/event-stream")("data: bye\n\n")
