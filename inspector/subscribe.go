@@ -81,6 +81,7 @@ type ConnError struct {
 	Err         error  // the underlying error, if any
 }
 
+// Error describes the cause in words, then the underlying error.
 func (e *ConnError) Error() string {
 	var msg string
 	switch e.Cause {
