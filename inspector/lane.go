@@ -148,25 +148,34 @@ func (l *Lane) AddItem(conn int, it *Item, arrival, delivered time.Duration) {
 
 func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
 	l.mu.Lock()
+	l.appendEvent(conn, it, arrival, delivered)
+	l.conns[conn].Events++
+	l.mu.Unlock()
+	l.sess.notify()
+}
+
+// appendEvent stores an event; the caller holds the lock.
+func (l *Lane) appendEvent(conn int, it *Item, arrival, delivered time.Duration) {
 	var seg *segment
-	if n := len(l.segs); n > 0 && l.segs[n-1].fits(len(it.Raw)) {
+	if n := len(l.segs); n > 0 && l.segs[n-1].fits(len(it.Raw), it.LastRead) {
 		seg = l.segs[n-1]
 	} else {
-		seg = l.newSegment(len(it.Raw))
+		seg = l.newSegment(len(it.Raw), it.LastRead)
 	}
-	id := it.ID
-	if n := len(seg.records); n > 0 && seg.records[n-1].id == id {
-		id = seg.records[n-1].id // share the previous string
-	}
+	before := seg.memory()
+	rawOff := uint32(len(seg.arena))
+	idOff, idLen, idFlags := seg.idRef(it.ID, it.Raw, rawOff)
 	r := record{
 		arrival:  int64(arrival),
 		offset:   it.Offset,
-		lastRead: it.LastRead,
-		rawOff:   uint32(len(seg.arena)),
+		lastRead: uint32(it.LastRead - seg.readBase),
+		rawOff:   rawOff,
 		rawLen:   uint32(len(it.Raw)),
-		backRead: uint32(it.LastRead - it.FirstRead),
+		backRead: uint32(min(it.LastRead-it.FirstRead, 1<<32-1)),
 		conn:     uint32(conn),
-		id:       id,
+		idOff:    idOff,
+		idLen:    idLen,
+		flags:    idFlags,
 	}
 	if it.Truncated {
 		r.flags |= flagTruncated
@@ -175,7 +184,6 @@ func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
 		}
 		seg.fullSize[len(seg.records)] = it.Size
 	}
-	before := seg.memory()
 	seg.arena = append(seg.arena, it.Raw...)
 	seg.records = append(seg.records, r)
 	if l.tap {
@@ -183,21 +191,22 @@ func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
 	}
 	l.memory += seg.memory() - before
 	l.events++
-	if c := &l.conns[conn]; true {
-		c.Events++
-	}
 	l.enforceCap()
-	l.mu.Unlock()
-	l.sess.notify()
 }
 
 // newSegment starts a segment with room for an event of n raw bytes.
-func (l *Lane) newSegment(n int) *segment {
+func (l *Lane) newSegment(n int, readBase int64) *segment {
 	arenaCap := segmentArena
 	if n > arenaCap {
 		arenaCap = n
 	}
-	seg := &segment{base: l.events, arenaCap: arenaCap}
+	if n := len(l.segs); n > 0 {
+		old := l.segs[n-1]
+		before := old.memory()
+		old.seal()
+		l.memory += old.memory() - before
+	}
+	seg := &segment{base: l.events, readBase: readBase, arenaCap: arenaCap}
 	if n > segmentArena {
 		seg.arena = make([]byte, 0, n)
 	}
@@ -268,7 +277,7 @@ func (l *Lane) Snapshot() *LaneSnapshot {
 	copy(s.Conns, l.conns)
 	n := 0
 	for i, seg := range l.segs {
-		s.segs[i] = segmentView{base: seg.base, records: seg.records, arena: seg.arena, delivered: seg.delivered}
+		s.segs[i] = segmentView{base: seg.base, readBase: seg.readBase, records: seg.records, ids: seg.ids, arena: seg.arena, delivered: seg.delivered}
 		if seg.fullSize != nil {
 			m := make(map[int]int64, len(seg.fullSize))
 			for k, v := range seg.fullSize {
@@ -351,7 +360,7 @@ func (s *LaneSnapshot) Scan(from, to int, fn func(i int, m *EventMeta) bool) {
 		v := &s.segs[k]
 		r := &v.records[j]
 		m = EventMeta{Seq: v.base + int64(j), Conn: int(r.conn), Arrival: time.Duration(r.arrival),
-			Size: int64(r.rawLen), FirstRead: r.lastRead - int64(r.backRead), LastRead: r.lastRead, ID: r.id}
+			Size: int64(r.rawLen), FirstRead: v.readBase + int64(r.lastRead) - int64(r.backRead), LastRead: v.readBase + int64(r.lastRead), ID: v.id(r)}
 		if r.flags&flagTruncated != 0 {
 			m.Size = v.fullSize[j]
 		}

@@ -77,6 +77,10 @@ func (s *Session) Changed() <-chan struct{} { return s.changed }
 // Version increases with every change.
 func (s *Session) Version() uint64 { return s.version.Load() }
 
+// Touch signals readers to take a new snapshot although nothing was
+// recorded, for instance after a view setting that changes the analysis.
+func (s *Session) Touch() { s.notify() }
+
 func (s *Session) notify() {
 	s.version.Add(1)
 	select {

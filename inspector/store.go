@@ -1,6 +1,11 @@
 package inspector
 
-import "time"
+import (
+	"slices"
+	"strings"
+	"time"
+	"unsafe"
+)
 
 // The event store keeps events compactly: a fixed-size record per event
 // whose raw bytes live in a per-segment arena, and whose type and data are
@@ -12,28 +17,37 @@ import "time"
 const (
 	segmentRecords = 4096      // records per segment
 	segmentArena   = 256 << 10 // arena bytes per segment (larger events get their own)
-	recordSize     = 64        // unsafe.Sizeof(record{}); checked by a test
+	recordSize     = 48        // unsafe.Sizeof(record{}); checked by a test
 )
 
-// record is one stored event.
+// record is one stored event. The last event ID is not stored as a string:
+// it almost always occurs verbatim in the event's own raw bytes (or equals
+// the previous event's), so the record points into the arena; the rare
+// other IDs go to the segment's side table.
 type record struct {
 	arrival  int64 // ns since session start
 	offset   int64 // stream offset of the first byte on its connection
-	lastRead int64 // lane-wide read index that completed the event
 	rawOff   uint32
 	rawLen   uint32
+	lastRead uint32 // read index that completed the event, relative to the segment's readBase
 	backRead uint32 // lastRead - firstRead
 	conn     uint32
-	id       string // last event ID after the event; shared with the previous record when unchanged
+	idOff    uint32 // arena offset of the ID, or index into ids when flagIDTable
+	idLen    uint32
 	flags    uint8
 }
 
-const flagTruncated = 1
+const (
+	flagTruncated = 1 << iota
+	flagIDTable
+)
 
 // segment holds up to segmentRecords events and their raw bytes.
 type segment struct {
 	base      int64 // seq of records[0]
+	readBase  int64 // lane-wide read index that record read indices count from
 	records   []record
+	ids       []string // IDs that are not in the arena
 	arena     []byte
 	delivered []int64       // tap lanes only: parallel to records
 	fullSize  map[int]int64 // index -> full size, for truncated events only
@@ -41,21 +55,66 @@ type segment struct {
 }
 
 func (s *segment) memory() int64 {
-	return int64(cap(s.records))*recordSize + int64(cap(s.arena)) + int64(cap(s.delivered))*8
+	return int64(cap(s.records))*recordSize + int64(cap(s.arena)) + int64(cap(s.delivered))*8 + int64(cap(s.ids))*16
 }
 
 // fits reports whether an event of n raw bytes can be appended.
-func (s *segment) fits(n int) bool {
-	return len(s.records) < segmentRecords && len(s.arena)+n <= s.arenaCap
+func (s *segment) fits(n int, lastRead int64) bool {
+	return len(s.records) < segmentRecords && len(s.arena)+n <= s.arenaCap && lastRead-s.readBase < 1<<32
+}
+
+// idRef finds where id can be read back from: the previous record's
+// reference, the event's own raw bytes, or else the side table.
+func (s *segment) idRef(id string, raw []byte, rawOff uint32) (off, n uint32, flags uint8) {
+	if id == "" {
+		return 0, 0, 0
+	}
+	if k := len(s.records); k > 0 {
+		p := &s.records[k-1]
+		v := segmentView{arena: s.arena, ids: s.ids}
+		if v.id(p) == id {
+			return p.idOff, p.idLen, p.flags & flagIDTable
+		}
+	}
+	if i := strings.Index(unsafe.String(unsafe.SliceData(raw), len(raw)), id); i >= 0 && len(raw) > 0 {
+		return rawOff + uint32(i), uint32(len(id)), 0
+	}
+	s.ids = append(s.ids, id)
+	return uint32(len(s.ids) - 1), 0, flagIDTable
+}
+
+// seal trims a full segment's slices to their length, so growth slack is
+// not kept for the lane's lifetime. Readers holding the old slices keep
+// valid, unchanged copies.
+func (s *segment) seal() {
+	s.records = slices.Clip(slices.Clone(s.records))
+	s.arena = slices.Clip(slices.Clone(s.arena))
+	if s.delivered != nil {
+		s.delivered = slices.Clip(slices.Clone(s.delivered))
+	}
 }
 
 // segmentView is a reader's copy of a segment's slice headers.
 type segmentView struct {
 	base      int64
+	readBase  int64
 	records   []record
+	ids       []string
 	arena     []byte
 	delivered []int64
 	fullSize  map[int]int64
+}
+
+// id returns the record's last event ID without copying: arena bytes are
+// never modified once written.
+func (v *segmentView) id(r *record) string {
+	if r.flags&flagIDTable != 0 {
+		return v.ids[r.idOff]
+	}
+	if r.idLen == 0 {
+		return ""
+	}
+	return unsafe.String(&v.arena[r.idOff], r.idLen)
 }
 
 func (v *segmentView) event(i int) Event {
@@ -67,12 +126,12 @@ func (v *segmentView) event(i int) Event {
 		Conn:      int(r.conn),
 		Type:      typ,
 		Data:      data,
-		ID:        r.id,
+		ID:        v.id(r),
 		Raw:       raw,
 		Offset:    r.offset,
 		Size:      int64(r.rawLen),
-		FirstRead: r.lastRead - int64(r.backRead),
-		LastRead:  r.lastRead,
+		FirstRead: v.readBase + int64(r.lastRead) - int64(r.backRead),
+		LastRead:  v.readBase + int64(r.lastRead),
 		Arrival:   time.Duration(r.arrival),
 		Truncated: r.flags&flagTruncated != 0,
 	}

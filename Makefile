@@ -1,0 +1,54 @@
+# SSE Inspector. `make run` and `make test` do all set-up on Debian/Ubuntu.
+GO      ?= go
+BIN     ?= sseinspector
+PKGS    := ./...
+
+.PHONY: run build test vet fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean
+
+run: deps-run build
+	./$(BIN) demo
+
+build:
+	$(GO) build -o $(BIN) .
+
+deps-run:
+	@scripts/deps.sh run
+
+deps-test:
+	@scripts/deps.sh test
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+test: deps-test fmt-check vet
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+# Parser and recording throughput, bytes per stored event, timeline drawing.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./inspector ./app/timeline
+
+# Per-event latency and throughput: direct vs tap vs nginx, in one run.
+bench-tap: deps-test
+	$(GO) test -run '^$$' -bench Tap -benchtime 1x -timeout 30m ./proxytap
+
+# 1,000 concurrent streams through the tap for 30 s.
+load-tap: deps-test
+	SSEI_LOAD=1 $(GO) test -run TestTapLoad -count=1 -timeout 30m -v ./proxytap
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector
+
+# Regenerates the README screenshot with the headless export command.
+screenshot: build
+	./scripts/screenshot.sh
+
+package: deps-run
+	$(GO) install fyne.io/tools/cmd/fyne@latest
+	$$($(GO) env GOPATH)/bin/fyne package -os linux --release
+
+clean:
+	rm -f $(BIN) *.tar.xz
