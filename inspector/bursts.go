@@ -254,7 +254,7 @@ func connTimings(lane *LaneSnapshot, events []EventMeta) []ConnTiming {
 		}
 		t.Life = end - c.Start
 		if t.Life >= settle {
-			t.Silent = c.FirstByteAt == 0 && !c.Cause.Fatal() && c.Cause != CauseConnect
+			t.Silent = c.FirstByteAt == 0 && c.Cause != CauseHTTPStatus && c.Cause != CauseContentType && c.Cause != CauseConnect
 			// All events in the last tenth of a connection that ended on
 			// its own: held back until the server finished.
 			if !c.Open() && c.Cause != CauseCancelled && count[c.Index] >= 2 &&

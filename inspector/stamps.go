@@ -138,10 +138,10 @@ func (st *stamper) parseValue(v string) (time.Time, bool) {
 		if unit == 0 {
 			unit = guessUnit(float64(n))
 		}
-		if unit == time.Nanosecond {
-			return time.Unix(0, n), true
+		if n > math.MaxInt64/int64(unit) || n < math.MinInt64/int64(unit) {
+			return time.Time{}, false
 		}
-		return timeFromFloat(float64(n), unit)
+		return time.Unix(0, n*int64(unit)), true
 	}
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
@@ -169,12 +169,16 @@ func guessUnit(v float64) time.Duration {
 	}
 }
 
+// timeFromFloat converts a fractional count of units, keeping the whole
+// and fractional parts apart: a float64 holds present-day nanoseconds only
+// to a few hundred ns.
 func timeFromFloat(v float64, unit time.Duration) (time.Time, bool) {
-	ns := v * float64(unit)
-	if ns > math.MaxInt64 || ns < math.MinInt64 {
+	whole := math.Trunc(v)
+	if math.Abs(whole) > float64(math.MaxInt64/int64(unit)) {
 		return time.Time{}, false
 	}
-	return time.Unix(0, int64(ns)), true
+	ns := int64(whole)*int64(unit) + int64(math.Round((v-whole)*float64(unit)))
+	return time.Unix(0, ns), true
 }
 
 // StampDelays measures each event's delay from the send time embedded in
