@@ -71,7 +71,7 @@ func (r *Report) writeLanes(w io.Writer) {
 			status = fmt.Sprintf("%d %s", l.Status, l.Proto)
 		}
 		role := ""
-		if l.Role != RoleAlone {
+		if l.Role != RoleAlone && k != string(l.Role) {
 			role = " (" + string(l.Role) + ")"
 		}
 		fmt.Fprintf(w, "  %s%s: %s  %s\n", k, role, status, l.URL)
