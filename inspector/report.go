@@ -168,7 +168,7 @@ func msPtr(d time.Duration) *float64 {
 // Analyze measures every lane of a snapshot and diagnoses it.
 func Analyze(snap *Snapshot, opts Options) *Report {
 	d := newDiag(snap, opts)
-	r := &Report{Start: snap.Start, Duration: ms(max(snap.End(), snap.Taken)),
+	r := &Report{Start: snap.Start, Duration: ms(snap.End()),
 		Lanes: make(map[string]*LaneReport), Delay: make(map[string]*LaneDelay)}
 	keys := laneKeys(snap)
 	for _, f := range d.lanes {

@@ -48,7 +48,7 @@ func checkConnectionLimit(d *diag) []Finding {
 			}
 			end := c.End
 			if c.Open() {
-				end = max(d.snap.End(), d.snap.Taken)
+				end = d.snap.End() // not Taken: a loaded session was taken long after
 			}
 			if _, ok := groups[key]; !ok {
 				keys = append(keys, key)

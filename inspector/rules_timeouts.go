@@ -302,7 +302,7 @@ func (d *diag) longestSilence(l *laneFacts) (longest, at time.Duration) {
 		}
 		end := c.End
 		if c.Open() {
-			end = max(d.snap.End(), d.snap.Taken)
+			end = d.snap.End() // not Taken: a loaded session was taken long after
 		}
 		if end-prev > longest {
 			longest, at = end-prev, prev
