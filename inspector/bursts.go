@@ -144,7 +144,7 @@ func measureBursts(lane *LaneSnapshot, reads []Read, events []EventMeta) *Bursts
 	if b.Reads > 0 {
 		b.MeanRead = float64(total) / float64(b.Reads)
 	}
-	b.findStep(reads, inner, sizes, completed, split)
+	b.findStep(reads, inner, sizes, completed, split, firstOfConn(reads))
 	b.Staircase = staircase(reads, completed)
 	b.Conns = connTimings(lane, events)
 	return b
@@ -153,8 +153,11 @@ func measureBursts(lane *LaneSnapshot, reads []Read, events []EventMeta) *Bursts
 // findStep looks for a regular read size: the most common inner read size,
 // when at least three quarters of the inner reads are multiples of it
 // (a reader that falls behind gets two buffers at once) and those reads cut
-// events or carry several, as a byte-count flush does.
-func (b *Bursts) findStep(reads []Read, inner []int, sizes map[int]int, completed []int, split []bool) {
+// events or carry several, as a byte-count flush does. A connection's first
+// read may fall short of the step without counting against it: a proxy
+// that holds the headers back fills its first buffer with them too
+// (nginx: 4096 B less the upstream's header block).
+func (b *Bursts) findStep(reads []Read, inner []int, sizes map[int]int, completed []int, split, first []bool) {
 	step, best := 0, 0
 	for size, n := range sizes {
 		if n > best || n == best && size > step {
@@ -164,19 +167,36 @@ func (b *Bursts) findStep(reads []Read, inner []int, sizes map[int]int, complete
 	if step < minStep {
 		return
 	}
-	multiples, cutting := 0, 0
+	multiples, cutting, considered := 0, 0, 0
 	for _, i := range inner {
-		if reads[i].WireSize%step == 0 {
+		size := reads[i].WireSize
+		if size%step == 0 {
 			multiples++
 			if split[i] || completed[i] > 1 {
 				cutting++
 			}
+		} else if first[i] && size < step {
+			continue
 		}
+		considered++
 	}
-	if multiples < 2 || multiples*4 < len(inner)*3 || cutting*2 < multiples {
+	if multiples < 2 || multiples*4 < considered*3 || cutting*2 < multiples {
 		return
 	}
 	b.StepSize, b.StepReads = step, multiples
+}
+
+// firstOfConn marks the first read with bytes of each connection.
+func firstOfConn(reads []Read) []bool {
+	out := make([]bool, len(reads))
+	seen := make(map[int]bool)
+	for i, r := range reads {
+		if r.WireSize > 0 && !seen[r.Conn] {
+			seen[r.Conn] = true
+			out[i] = true
+		}
+	}
+	return out
 }
 
 // staircase builds the bytes-over-time staircase, merging runs of reads on

@@ -41,6 +41,23 @@ func TestBurstsFindThePageStep(t *testing.T) {
 	}
 }
 
+func TestBurstsStepAfterHeldHeaders(t *testing.T) {
+	// nginx's first buffer holds the upstream's headers too, so the first
+	// release is short of a page; the rest are whole pages.
+	s := it.NewSession()
+	l := s.Lane("proxied").Connect(0, "")
+	evs, sent := it.Stream(80, it.Ms(2), it.Ms(25), func(i int) string { return it.Numbered(i, 200) })
+	l.PagedAfterHeaders(evs, sent, 4096, 114, it.Ms(1), it.Ms(2100))
+	l.Close(it.Ms(2101), inspector.CauseEOF)
+	snap := laneSnap(s, l)
+	if r := snap.Read(0); r.WireSize != 4096-114 {
+		t.Fatalf("first read %d B, want %d", r.WireSize, 4096-114)
+	}
+	if b := inspector.MeasureBursts(snap); b.StepSize != 4096 || b.StepReads != 2 {
+		t.Fatalf("step %d over %d reads, want 4096 over 2", b.StepSize, b.StepReads)
+	}
+}
+
 func TestBurstsNoStepForRegularSmallEvents(t *testing.T) {
 	// 600-byte events, one per read: regular, but a flush per event.
 	s := it.NewSession()

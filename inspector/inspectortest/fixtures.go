@@ -188,6 +188,13 @@ func Sec(n float64) time.Duration { return time.Duration(n * float64(time.Second
 // when the upstream closes. The response (200, SSEHeader with extra) is
 // recorded with the first read. It returns the time of that read.
 func (l *Lane) Paged(events []string, sent []time.Duration, page int, lag, end time.Duration, extra ...string) time.Duration {
+	return l.PagedAfterHeaders(events, sent, page, 0, lag, end, extra...)
+}
+
+// PagedAfterHeaders is Paged behind a proxy whose first buffer also held
+// headerBytes of the upstream's response headers, so that the first
+// release carries that much less body (nginx with an HTTP/1.0 upstream).
+func (l *Lane) PagedAfterHeaders(events []string, sent []time.Duration, page, headerBytes int, lag, end time.Duration, extra ...string) time.Duration {
 	type read struct {
 		at   time.Duration
 		body string
@@ -196,11 +203,13 @@ func (l *Lane) Paged(events []string, sent []time.Duration, page int, lag, end t
 	var held strings.Builder
 	for i, ev := range events {
 		held.WriteString(ev)
-		for held.Len() >= page {
+		for held.Len() >= page-headerBytes {
 			b := held.String()
-			reads = append(reads, read{sent[i] + lag, b[:page]})
+			n := page - headerBytes
+			headerBytes = 0
+			reads = append(reads, read{sent[i] + lag, b[:n]})
 			held.Reset()
-			held.WriteString(b[page:])
+			held.WriteString(b[n:])
 		}
 	}
 	if held.Len() > 0 {
