@@ -73,6 +73,9 @@ func checkProxyBuffering(d *diag, nginx bool) []Finding {
 		if server != "" {
 			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: Server: %s", p.name(), server))
 		}
+		if via, ok := p.header("Via"); ok {
+			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: Via: %s", p.name(), via))
+		}
 		if nginx {
 			f.ID = "nginx-buffering"
 			f.Title = "nginx buffers the stream (proxy_buffering on with an HTTP/1.0, unchunked upstream reply)"

@@ -48,12 +48,16 @@ var lifetimeDefaults = []knownTimeout{
 	{30 * time.Second, "the servlet container's async timeout (Tomcat, Spring SseEmitter: 30 s) or Heroku's 30 s first-byte limit"},
 }
 
-// matchKnown returns the known component whose timeout d matches: the
-// close comes a little after the timer fires, never much before.
+// matchKnown returns the known component whose timeout d matches. The
+// close is seen a little after the timer fires, but it may also fire a
+// little early: nginx leaves an armed timer alone when re-arming would move
+// it by less than 300 ms, so its idle timeouts end 0–300 ms short of N
+// after the last byte.
 func matchKnown(d time.Duration, table []knownTimeout) (knownTimeout, bool) {
 	for _, k := range table {
-		slack := 500*time.Millisecond + k.after/100
-		if d >= k.after-slack/2 && d <= k.after+slack {
+		early := 350*time.Millisecond + k.after/200
+		late := 500*time.Millisecond + k.after/100
+		if d >= k.after-early && d <= k.after+late {
 			return k, true
 		}
 	}
