@@ -122,7 +122,7 @@ func newDiag(snap *Snapshot, opts Options) *diag {
 		for _, f := range d.lanes {
 			if f != d.ref && f.snap.Info.Kind == LaneSubscription {
 				f.role = RoleProxied
-				f.matching = MatchLanes(d.ref.snap, f.snap)
+				f.matching = matchLanes(d.ref.snap, f.snap, d.ref.events, f.events)
 			}
 		}
 	}

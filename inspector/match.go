@@ -38,8 +38,11 @@ const minKeyedShare = 0.5
 // payload (a replay after a reconnect) pairs its k-th repetition with the
 // reference's k-th and reports the rest as extra or lost.
 func MatchLanes(ref, lane *LaneSnapshot) *Matching {
-	refMeta := scanAll(ref)
-	laneMeta := scanAll(lane)
+	return matchLanes(ref, lane, scanAll(ref), scanAll(lane))
+}
+
+// matchLanes is MatchLanes with the lanes' event meta already scanned.
+func matchLanes(ref, lane *LaneSnapshot, refMeta, laneMeta []EventMeta) *Matching {
 	m := &Matching{Lane: lane.Info.ID, RefLane: ref.Info.ID}
 	if len(refMeta) == 0 || len(laneMeta) == 0 {
 		m.Method = MatchByPosition
@@ -75,6 +78,8 @@ func MatchLanes(ref, lane *LaneSnapshot) *Matching {
 // pair fills the matches, lost, extra and delays. With nil keys it pairs by
 // position.
 func (m *Matching) pair(refMeta, laneMeta []EventMeta, refKeys, laneKeys []string) {
+	m.Matches = make([]Match, 0, min(len(refMeta), len(laneMeta)))
+	m.Delays = make([]Delay, 0, min(len(refMeta), len(laneMeta)))
 	refUsed := make([]bool, len(refMeta))
 	laneRef := make([]int, len(laneMeta))
 	for i := range laneRef {

@@ -108,30 +108,129 @@ func (st *stamper) sendTime(data string) (time.Time, bool) {
 	if len(b) == 0 || b[0] != '{' || !bytes.Contains(b, st.quick) {
 		return time.Time{}, false
 	}
-	var raw json.RawMessage = b
-	for _, name := range st.path {
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			return time.Time{}, false
-		}
-		v, ok := obj[name]
-		if !ok {
-			return time.Time{}, false
-		}
-		raw = v
+	raw, ok := jsonLookup(b, st.path)
+	if !ok {
+		return time.Time{}, false
 	}
-	var str string
-	if json.Unmarshal(raw, &str) == nil {
+	if raw[0] == '"' {
+		var str string
+		if json.Unmarshal(raw, &str) != nil {
+			return time.Time{}, false
+		}
 		return st.parseValue(str)
 	}
 	return st.parseValue(string(raw))
 }
 
+// jsonLookup returns the raw value at a path of object keys in a JSON
+// document. It scans instead of decoding, since it runs for every event of
+// a lane and only one field matters; a malformed document yields false.
+func jsonLookup(b []byte, path []string) ([]byte, bool) {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return nil, false
+	}
+	i++
+	for {
+		i = skipSpace(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return nil, false
+		}
+		end := skipString(b, i)
+		if end < 0 {
+			return nil, false
+		}
+		key := b[i+1 : end-1]
+		i = skipSpace(b, end)
+		if i >= len(b) || b[i] != ':' {
+			return nil, false
+		}
+		i = skipSpace(b, i+1)
+		vend := skipValue(b, i)
+		if vend < 0 {
+			return nil, false
+		}
+		if string(key) == path[0] {
+			if len(path) == 1 {
+				return b[i:vend], true
+			}
+			return jsonLookup(b[i:vend], path[1:])
+		}
+		i = skipSpace(b, vend)
+		if i >= len(b) || b[i] != ',' {
+			return nil, false
+		}
+		i++
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i], or -1.
+func skipString(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		}
+	}
+	return -1
+}
+
+// skipValue returns the index after the value starting at b[i], or -1.
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end := skipString(b, j)
+				if end < 0 {
+					return -1
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	default:
+		j := i
+		for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\r' && b[j] != '\t' {
+			j++
+		}
+		if j == i {
+			return -1
+		}
+		return j
+	}
+}
+
 // parseValue reads a send time: a number in the stamper's unit or a
 // timestamp in RFC 3339 form.
 func (st *stamper) parseValue(v string) (time.Time, bool) {
-	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
-		return t, true
+	// A date starts with four digits and a dash; anything else is a number.
+	if len(v) > 4 && v[4] == '-' {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		return t, err == nil
 	}
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 		unit := st.unit
