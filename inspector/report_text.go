@@ -27,6 +27,7 @@ type errWriter struct {
 	err error
 }
 
+// Write passes p on until a write fails, then swallows the rest.
 func (e *errWriter) Write(p []byte) (int, error) {
 	if e.err != nil {
 		return len(p), nil
