@@ -111,7 +111,7 @@ func TestRulesRegistered(t *testing.T) {
 	want := []string{"nginx-buffering", "proxy-buffering", "x-accel-buffering-ignored", "app-buffering", "buffering",
 		"proxy-compression", "app-compression", "compression", "idle-timeout", "fixed-lifetime", "truncated-chunked",
 		"no-heartbeat", "http-status", "content-type", "cache-control", "cached-stream", "unframed-body",
-		"last-event-id-ignored", "connection-limit", "event-delay", "lost-events"}
+		"last-event-id-ignored", "connection-limit", "event-delay", "lost-events", "connect-failed"}
 	have := map[string]string{}
 	for _, r := range inspector.Rules() {
 		have[r.ID] = r.Cause

@@ -101,3 +101,20 @@ func TestUnframedBody(t *testing.T) {
 	respondOnce(s, "keepalive", 200, "HTTP/1.1", it.SSEHeader())
 	requireNone(t, diagnose(s), "unframed-body")
 }
+
+func TestConnectFailed(t *testing.T) {
+	s := it.NewSession()
+	flowing(s, "direct", 5, 20, it.Ms(50))
+	p := s.Lane("proxied")
+	for k := range 3 {
+		at := it.Sec(3 * float64(k))
+		p.Connect(at, "")
+		p.Lane.EndConn(k, at+it.Ms(1), inspector.CauseConnect, "dial tcp 127.0.0.1:9: connect: connection refused", 0)
+	}
+	f := requireFinding(t, diagnose(s), "connect-failed")
+	if f.Severity != inspector.SeverityError || len(f.Evidence) != 1 {
+		t.Fatalf("severity %s evidence %q", f.Severity, f.Evidence)
+	}
+	requireEvidence(t, f, "connection refused")
+	requireNone(t, diagnose(s), "proxy-buffering", "lost-events")
+}

@@ -111,7 +111,7 @@ func (f *laneFacts) serverHeader() string {
 // proxied lane shows buffering, which the header was meant to stop.
 func checkXAccelBuffering(d *diag) []Finding {
 	var out []Finding
-	for _, f := range d.lanes {
+	for _, f := range d.sseLanes() {
 		if f.role == RoleProxied {
 			continue
 		}
