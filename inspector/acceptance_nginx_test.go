@@ -26,6 +26,9 @@ type comparison struct {
 // configuration and subscribes to both, without reconnecting.
 func compareThroughNginx(t *testing.T, origin *it.Origin, cfg it.NginxConfig) *comparison {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("real-server test: takes a few seconds")
+	}
 	srv := origin.Start(t)
 	cfg.Upstream = srv.URL
 	ngx := it.StartNginx(t, cfg)

@@ -2,7 +2,6 @@ package inspector
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -86,11 +85,22 @@ func abrupt(dc *Disconnect) bool {
 	return dc.Cause == CauseIncompleteChunked || dc.Cause == CauseReset || dc.Discarded > 0
 }
 
-const heartbeatFix = `Send a heartbeat comment more often than the timeout, e.g. every 15 s (the spec's recommendation):
+// heartbeatFix is the fix for silences that idle timeouts cut, given the
+// timeout to beat (0 when unknown).
+func heartbeatFix(timeout time.Duration) string {
+	every := "more often than the shortest idle timeout on the path, e.g. every 15 s (the spec's recommendation)"
+	if timeout > 0 {
+		// Half the timeout leaves room for a late beat; the spec's 15 s
+		// is enough below any common default.
+		beat := min(heartbeatInterval, (timeout/2).Round(100*time.Millisecond))
+		every = fmt.Sprintf("more often than every %s, e.g. every %s", fmtSecs(timeout), fmtSecs(beat))
+	}
+	return "Send a heartbeat comment " + every + `:
     : ping
     (followed by a blank line)
 or raise the timeout on the path: nginx proxy_read_timeout / send_timeout, HAProxy timeout server / timeout client,
 the load balancer's idle timeout.`
+}
 
 func checkIdleTimeout(d *diag) []Finding {
 	var out []Finding
@@ -107,7 +117,7 @@ func checkIdleTimeout(d *diag) []Finding {
 		first := closes[0]
 		n := first.Idle
 		f := Finding{ID: "idle-timeout", Severity: SeverityWarning, Confidence: 0.7, Lanes: []int{l.id()},
-			Fix: heartbeatFix}
+			Fix: heartbeatFix(n)}
 		f.Title = fmt.Sprintf("%s is closed %s after its last byte: an idle timeout", l.name(), fmtSecs(n))
 		if k, ok := matchKnown(n, idleDefaults); ok {
 			f.Title += " (" + k.who + ")"
@@ -135,8 +145,6 @@ func checkIdleTimeout(d *diag) []Finding {
 		if c := l.comments(); c == 0 {
 			f.Evidence = append(f.Evidence, l.name()+": no heartbeat comments seen")
 		}
-		f.Fix = strings.Replace(heartbeatFix, "more often than the timeout",
-			fmt.Sprintf("more often than every %s", fmtSecs(n)), 1)
 		out = append(out, f)
 	}
 	return out
@@ -323,7 +331,7 @@ func checkNoHeartbeat(d *diag) []Finding {
 			continue
 		}
 		f := Finding{ID: "no-heartbeat", Severity: SeverityInfo, Confidence: 0.9, Lanes: []int{l.id()},
-			Fix: strings.Replace(heartbeatFix, "more often than the timeout", "more often than the shortest idle timeout on the path", 1)}
+			Fix: heartbeatFix(0)}
 		comments := l.comments()
 		if comments == 0 {
 			f.Title = fmt.Sprintf("%s sends no heartbeats: it was silent for %s", l.name(), fmtSecs(silence))

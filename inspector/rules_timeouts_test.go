@@ -45,6 +45,9 @@ func TestIdleTimeoutAnyDuration(t *testing.T) {
 	if !strings.Contains(f.Title, "2.00 s") || strings.Contains(f.Title, "(") {
 		t.Fatalf("title %q: want 2.00 s and no known component", f.Title)
 	}
+	if !strings.Contains(f.Fix, "more often than every 2.00 s, e.g. every 1.00 s") {
+		t.Fatalf("a 2 s timeout needs beats faster than the spec's 15 s:\n%s", f.Fix)
+	}
 }
 
 func TestIdleTimeoutDefaultsTable(t *testing.T) {

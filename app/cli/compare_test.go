@@ -14,7 +14,11 @@ import (
 )
 
 // compareOrigin serves 60 stamped events at 40/s, ~200 B each, then ends.
+// Tests that record with it take a couple of seconds: -short skips them.
 func compareOrigin(t *testing.T) *httptest.Server {
+	if testing.Short() {
+		t.Skip("records for 2 s")
+	}
 	return (&it.Origin{Rate: 40, Size: 200, Count: 60}).Start(t)
 }
 
