@@ -92,7 +92,7 @@ func heartbeatFix(timeout time.Duration) string {
 	if timeout > 0 {
 		// Half the timeout leaves room for a late beat; the spec's 15 s
 		// is enough below any common default.
-		beat := min(heartbeatInterval, (timeout/2).Round(100*time.Millisecond))
+		beat := min(heartbeatInterval, (timeout / 2).Round(100*time.Millisecond))
 		every = fmt.Sprintf("more often than every %s, e.g. every %s", fmtSecs(timeout), fmtSecs(beat))
 	}
 	return "Send a heartbeat comment " + every + `:
