@@ -13,7 +13,7 @@ import (
 
 func init() {
 	registerRule(&Rule{ID: "connection-limit",
-		Cause: "six or more concurrent HTTP/1.1 streams from one browser to one host: the next EventSource stays pending",
+		Cause: "six or more concurrent HTTP/1.1 streams (one connection each) from one browser to one host: the next EventSource stays pending",
 		check: checkConnectionLimit})
 }
 
@@ -43,9 +43,6 @@ func checkConnectionLimit(d *diag) []Finding {
 		}
 		key := client + " → " + u.Host
 		for _, c := range l.snap.Conns {
-			if strings.HasPrefix(c.Proto, "HTTP/2") || strings.HasPrefix(c.Proto, "HTTP/3") {
-				continue // multiplexed: no per-host connection limit
-			}
 			end := c.End
 			if c.Open() {
 				end = d.snap.End() // not Taken: a loaded session was taken long after
@@ -63,8 +60,8 @@ func checkConnectionLimit(d *diag) []Finding {
 			continue
 		}
 		f := Finding{ID: "connection-limit", Severity: SeverityWarning, Confidence: 0.75,
-			Title: fmt.Sprintf("%d streams open at once from one browser to one host over HTTP/1.1: "+
-				"a browser opens at most %d, so the next EventSource stays pending", peak, browserConnLimit),
+			Title: fmt.Sprintf("%d connections held open at once by event streams from one browser to one host: "+
+				"over HTTP/1.1 a browser opens at most %d, so the next EventSource stays pending", peak, browserConnLimit),
 			Fix: "Serve the streams over HTTP/2 (browsers multiplex them over one connection), or share one " +
 				"EventSource between tabs and widgets (a SharedWorker or BroadcastChannel), or spread streams over host names."}
 		names := make([]string, 0, len(open))
@@ -75,7 +72,7 @@ func checkConnectionLimit(d *diag) []Finding {
 			}
 		}
 		f.Evidence = []string{
-			fmt.Sprintf("%s: %d HTTP/1.x streams open at %s: %s", key, peak, fmtDur(at), strings.Join(names, ", ")),
+			fmt.Sprintf("%s: %d streams on %d separate connections open at %s: %s", key, len(open), peak, fmtDur(at), strings.Join(names, ", ")),
 			"no request beyond the sixth reaches any proxy while they stay open",
 		}
 		out = append(out, f)
@@ -83,17 +80,23 @@ func checkConnectionLimit(d *diag) []Finding {
 	return out
 }
 
-// peakOverlap returns the most spans open at one time, when, and which.
+// peakOverlap returns the most browser connections open at one time, when,
+// and the streams open then. Connections are told apart by the client's
+// address and port: HTTP/2 carries every stream to a host over one
+// connection (one port), which is exactly why it escapes the limit, while
+// each HTTP/1.1 stream holds a connection of its own.
 func peakOverlap(spans []streamSpan) (peak int, at time.Duration, open []streamSpan) {
 	for _, s := range spans {
 		var now []streamSpan
+		conns := make(map[string]bool)
 		for _, o := range spans {
 			if o.start <= s.start && o.end > s.start {
 				now = append(now, o)
+				conns[o.lane.snap.Info.Client] = true
 			}
 		}
-		if len(now) > peak {
-			peak, at, open = len(now), s.start, now
+		if len(conns) > peak {
+			peak, at, open = len(conns), s.start, now
 		}
 	}
 	return peak, at, open
