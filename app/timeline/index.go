@@ -1,0 +1,249 @@
+package timeline
+
+import (
+	"slices"
+	"sort"
+	"time"
+
+	"sseinspector/inspector"
+)
+
+// index holds, per lane, flat arrays that make per-frame drawing cost
+// depend on the pixel width rather than the session's size. It is built on
+// first use and extended when Data.Snapshot is replaced by a newer snapshot
+// of the same session: recorded events and reads never change, so only
+// the new ones are scanned.
+type index struct {
+	start   time.Time
+	lanes   map[int]*laneIndex
+	delays  map[int]*delayIndex
+	matches *matchIndex
+}
+
+// laneIndex is one lane's event arrivals, bursts and bytes-over-time.
+type laneIndex struct {
+	dropped, droppedReads int64
+
+	arrivals []int64 // arrival of each held event, ns
+	// bursts are the reads that completed two events or more, in order.
+	bursts   []burst
+	runFirst int   // first event of the run completed by runRead
+	runRead  int64 // read that completed the last event
+
+	readAt  []int64 // time of each held read, ns
+	readCum []int64 // decoded bytes received up to and including each held read
+}
+
+// burst is a read that completed the events first..last (indices).
+type burst struct {
+	first, last int
+	at          int64
+}
+
+func (b burst) count() int { return b.last - b.first + 1 }
+
+// delayIndex is one lane's delays in arrival order, with the minimum and
+// maximum of each block of delayBlock, for per-column aggregation.
+type delayIndex struct {
+	src      *inspector.Delay // identity of the slice it was built from
+	n        int
+	delays   []inspector.Delay
+	blockMin []int64
+	blockMax []int64
+}
+
+const delayBlock = 32
+
+// matchIndex is Data.Matches split by lane and sorted by seq.
+type matchIndex struct {
+	src    *inspector.Match
+	n      int
+	byLane map[int][]inspector.Match
+}
+
+// index returns d's index brought up to date with d's snapshot and analyses.
+func (d *Data) index() *index {
+	if d.idx == nil || d.Snapshot == nil || !d.idx.start.Equal(d.Snapshot.Start) {
+		d.idx = &index{lanes: map[int]*laneIndex{}, delays: map[int]*delayIndex{}}
+		if d.Snapshot != nil {
+			d.idx.start = d.Snapshot.Start
+		}
+	}
+	return d.idx
+}
+
+// lane returns the up-to-date index of a lane snapshot.
+func (x *index) lane(s *inspector.LaneSnapshot) *laneIndex {
+	li := x.lanes[s.Info.ID]
+	if li == nil || !li.validFor(s) {
+		li = &laneIndex{dropped: s.DroppedEvents, droppedReads: s.DroppedReads, runFirst: -1}
+		x.lanes[s.Info.ID] = li
+	}
+	li.extend(s)
+	return li
+}
+
+// validFor reports whether li describes a prefix of s.
+func (li *laneIndex) validFor(s *inspector.LaneSnapshot) bool {
+	n, r := len(li.arrivals), len(li.readAt)
+	return li.dropped == s.DroppedEvents && li.droppedReads == s.DroppedReads &&
+		n <= s.Len() && r <= s.ReadCount() &&
+		(n == 0 || int64(s.Arrival(n-1)) == li.arrivals[n-1]) &&
+		(r == 0 || int64(s.Read(r-1).At) == li.readAt[r-1])
+}
+
+// extend indexes the events and reads of s not indexed yet.
+func (li *laneIndex) extend(s *inspector.LaneSnapshot) {
+	if n := s.Len(); n > len(li.arrivals) {
+		li.arrivals = slices.Grow(li.arrivals, n-len(li.arrivals))
+		s.Scan(len(li.arrivals), n, func(i int, m *inspector.EventMeta) bool {
+			li.arrivals = append(li.arrivals, int64(m.Arrival))
+			if li.runFirst >= 0 && m.LastRead == li.runRead {
+				if i-li.runFirst == 1 {
+					li.bursts = append(li.bursts, burst{first: li.runFirst, last: i, at: int64(m.Arrival)})
+				} else {
+					li.bursts[len(li.bursts)-1].last = i
+				}
+			} else {
+				li.runFirst, li.runRead = i, m.LastRead
+			}
+			return true
+		})
+	}
+	if n := s.ReadCount(); n > len(li.readAt) {
+		var cum int64
+		if k := len(li.readCum); k > 0 {
+			cum = li.readCum[k-1]
+		}
+		for i := len(li.readAt); i < n; i++ {
+			r := s.Read(i)
+			cum += int64(r.Size)
+			li.readAt = append(li.readAt, int64(r.At))
+			li.readCum = append(li.readCum, cum)
+		}
+	}
+}
+
+// search returns the first index in a sorted slice whose value is ≥ t.
+func search(a []int64, t int64) int {
+	lo, hi := 0, len(a)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if a[m] < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// burstOf returns the burst holding event i, if any.
+func (li *laneIndex) burstOf(i int) (burst, bool) {
+	k := sort.Search(len(li.bursts), func(k int) bool { return li.bursts[k].last >= i })
+	if k < len(li.bursts) && li.bursts[k].first <= i {
+		return li.bursts[k], true
+	}
+	return burst{}, false
+}
+
+// bytesAt is the decoded bytes received by time t (reads at or before t).
+func (li *laneIndex) bytesAt(t int64) int64 {
+	k := search(li.readAt, t+1)
+	if k == 0 {
+		return 0
+	}
+	return li.readCum[k-1]
+}
+
+// delays returns the up-to-date delay index of a lane.
+func (x *index) delaysOf(lane int, ds []inspector.Delay) *delayIndex {
+	if len(ds) == 0 {
+		return nil
+	}
+	di := x.delays[lane]
+	if di != nil && di.src == &ds[0] && di.n == len(ds) {
+		return di
+	}
+	di = &delayIndex{src: &ds[0], n: len(ds), delays: ds}
+	if !slices.IsSortedFunc(ds, func(a, b inspector.Delay) int { return cmpDur(a.Arrival, b.Arrival) }) {
+		di.delays = slices.Clone(ds)
+		slices.SortStableFunc(di.delays, func(a, b inspector.Delay) int { return cmpDur(a.Arrival, b.Arrival) })
+	}
+	nb := (len(ds) + delayBlock - 1) / delayBlock
+	di.blockMin, di.blockMax = make([]int64, nb), make([]int64, nb)
+	for b := 0; b < nb; b++ {
+		lo, hi := b*delayBlock, min((b+1)*delayBlock, len(ds))
+		mn, mx := int64(di.delays[lo].Delay), int64(di.delays[lo].Delay)
+		for _, e := range di.delays[lo+1 : hi] {
+			mn, mx = min(mn, int64(e.Delay)), max(mx, int64(e.Delay))
+		}
+		di.blockMin[b], di.blockMax[b] = mn, mx
+	}
+	x.delays[lane] = di
+	return di
+}
+
+// search returns the first delay arriving at or after t.
+func (di *delayIndex) search(t time.Duration) int {
+	return sort.Search(len(di.delays), func(i int) bool { return di.delays[i].Arrival >= t })
+}
+
+// rangeMinMax is the smallest and largest delay among delays[lo:hi].
+func (di *delayIndex) rangeMinMax(lo, hi int) (mn, mx int64) {
+	mn, mx = 1<<62, -1<<62
+	for lo < hi && lo%delayBlock != 0 {
+		v := int64(di.delays[lo].Delay)
+		mn, mx = min(mn, v), max(mx, v)
+		lo++
+	}
+	for ; lo+delayBlock <= hi; lo += delayBlock {
+		b := lo / delayBlock
+		mn, mx = min(mn, di.blockMin[b]), max(mx, di.blockMax[b])
+	}
+	for ; lo < hi; lo++ {
+		v := int64(di.delays[lo].Delay)
+		mn, mx = min(mn, v), max(mx, v)
+	}
+	return mn, mx
+}
+
+// matchesOf returns a lane's matches sorted by seq.
+func (x *index) matchesOf(all []inspector.Match, lane int) []inspector.Match {
+	if len(all) == 0 {
+		return nil
+	}
+	if x.matches == nil || x.matches.src != &all[0] || x.matches.n != len(all) {
+		mi := &matchIndex{src: &all[0], n: len(all), byLane: map[int][]inspector.Match{}}
+		for _, m := range all {
+			mi.byLane[m.Lane] = append(mi.byLane[m.Lane], m)
+		}
+		for _, ms := range mi.byLane {
+			if !slices.IsSortedFunc(ms, cmpSeq) {
+				slices.SortFunc(ms, cmpSeq)
+			}
+		}
+		x.matches = mi
+	}
+	return x.matches.byLane[lane]
+}
+
+func cmpSeq(a, b inspector.Match) int {
+	switch {
+	case a.Seq < b.Seq:
+		return -1
+	case a.Seq > b.Seq:
+		return 1
+	}
+	return 0
+}
+
+func cmpDur(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
