@@ -52,6 +52,16 @@ type Report struct {
 	Delay     map[string]*LaneDelay  `json:"delay"`
 	Findings  []Finding              `json:"findings"`
 	Problems  bool                   `json:"problems"`
+
+	// Delays holds, by lane ID, each lane's per-event delays from its
+	// primary source, in arrival order: what a timeline draws. Not in the
+	// JSON form, which carries their percentiles.
+	Delays map[int][]Delay `json:"-"`
+	// Matches pairs the events of every compared lane with the
+	// reference's. Not in the JSON form.
+	Matches []Match `json:"-"`
+	// ReferenceID is the reference lane's ID, 0 without one.
+	ReferenceID int `json:"-"`
 }
 
 // LaneReport holds the figures of one lane.
@@ -169,17 +179,21 @@ func msPtr(d time.Duration) *float64 {
 func Analyze(snap *Snapshot, opts Options) *Report {
 	d := newDiag(snap, opts)
 	r := &Report{Start: snap.Start, Duration: ms(snap.End()),
-		Lanes: make(map[string]*LaneReport), Delay: make(map[string]*LaneDelay)}
+		Lanes: make(map[string]*LaneReport), Delay: make(map[string]*LaneDelay), Delays: make(map[int][]Delay)}
 	keys := laneKeys(snap)
 	for _, f := range d.lanes {
 		key := keys[f.id()]
 		r.LaneOrder = append(r.LaneOrder, key)
 		if f.role == RoleDirect {
-			r.Reference = key
+			r.Reference, r.ReferenceID = key, f.id()
 		}
 		r.Lanes[key] = laneReport(f)
 		if ld := laneDelay(f); ld != nil {
 			r.Delay[key] = ld
+			r.Delays[f.id()] = f.delays(ld.Source)
+		}
+		if f.matching != nil {
+			r.Matches = append(r.Matches, f.matching.Matches...)
 		}
 	}
 	r.Findings = d.run()
@@ -279,6 +293,21 @@ func laneDelay(f *laneFacts) *LaneDelay {
 		return nil
 	}
 	return ld
+}
+
+// delays returns the lane's delays from one source.
+func (f *laneFacts) delays(src DelaySource) []Delay {
+	switch src {
+	case DelayStamp:
+		return f.stamps
+	case DelayTap:
+		return f.taps
+	case DelayReference:
+		if f.matching != nil {
+			return f.matching.Delays
+		}
+	}
+	return nil
 }
 
 // LaneByID returns the report of the lane with the given ID, or nil.

@@ -52,6 +52,12 @@ func TestReportFiguresAndJSONShape(t *testing.T) {
 	if pd == nil || pd.P50 < 100 || pd.Sources[inspector.DelayReference].Count != 100 {
 		t.Fatalf("proxied delay %+v", pd)
 	}
+	if got := r.Delays[p.ID]; len(got) != 100 || got[0].Source != inspector.DelayStamp {
+		t.Fatalf("proxied delays for drawing: %d from %v", len(got), got)
+	}
+	if len(r.Matches) != 100 || r.ReferenceID != d.ID {
+		t.Fatalf("%d matches, reference %d", len(r.Matches), r.ReferenceID)
+	}
 	b, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)

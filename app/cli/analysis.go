@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
+	"sseinspector/app/timeline"
 	"sseinspector/inspector"
 )
 
@@ -36,6 +38,7 @@ import (
 // analysisFlags are the flags that tune an analysis.
 type analysisFlags struct {
 	json       bool
+	png        string
 	stampField string
 	stampUnit  string
 	stampRegex string
@@ -44,6 +47,7 @@ type analysisFlags struct {
 
 func (a *analysisFlags) register(fs *flag.FlagSet, withReference bool) {
 	fs.BoolVar(&a.json, "json", false, "print the report as one JSON object")
+	fs.StringVar(&a.png, "png", "", "also draw the timeline, with the findings, to this `file` (.png or .svg)")
 	fs.StringVar(&a.stampField, "stamp-field", "", "JSON `field` of the event data holding its send time (dotted path; default: the built-in origin's \"sent\")")
 	fs.StringVar(&a.stampUnit, "stamp-unit", "", "`unit` of a numeric send time: s, ms, us or ns (default: guessed from its size)")
 	fs.StringVar(&a.stampRegex, "stamp-regex", "", "regular `expression` finding the send time in the event data (first group, or the whole match)")
@@ -57,6 +61,9 @@ func (a *analysisFlags) options(snap *inspector.Snapshot) (inspector.Options, er
 	opts := inspector.Options{Stamp: inspector.StampSpec{Field: a.stampField, Unit: a.stampUnit, Regex: a.stampRegex}}
 	if err := opts.Stamp.Validate(); err != nil {
 		return opts, err
+	}
+	if ext := strings.ToLower(filepath.Ext(a.png)); a.png != "" && ext != ".png" && ext != ".svg" {
+		return opts, fmt.Errorf("--png %s: the file name must end in .png or .svg", a.png)
 	}
 	if a.reference != "" && snap != nil {
 		id, err := resolveLane(snap, a.reference)
@@ -101,4 +108,29 @@ func printReport(env *Env, r *inspector.Report, asJSON bool) int {
 		return ExitFindings
 	}
 	return ExitOK
+}
+
+// Size of the timeline image --png writes: wide enough for a few hundred
+// events to stay apart, the height of a typical two-lane comparison.
+const (
+	imageWidth  = 1600
+	imageHeight = 900
+)
+
+// exportImage draws the timeline of the analysed snapshot when --png was
+// given: the same drawing as the desktop view, with the findings' events
+// highlighted.
+func (a *analysisFlags) exportImage(snap *inspector.Snapshot, r *inspector.Report, title string) error {
+	if a.png == "" {
+		return nil
+	}
+	d := &timeline.Data{Title: title, Snapshot: snap, Delays: r.Delays, Matches: r.Matches,
+		Findings: r.Findings, RefLane: r.ReferenceID}
+	for _, f := range r.Findings {
+		d.Highlight = append(d.Highlight, f.Events...)
+	}
+	if err := timeline.Export(a.png, d, imageWidth, imageHeight); err != nil {
+		return fmt.Errorf("--png: %w", err)
+	}
+	return nil
 }

@@ -39,7 +39,6 @@ func runCompare(ctx context.Context, env *Env, args []string) int {
 	duration := fs.Duration("duration", DefaultCompareDuration, "how `long` to record")
 	out := fs.String("o", "", "save the recorded session to this `file`")
 	keep := fs.Bool("keep-secrets", false, "keep Authorization and Cookie values in the saved session (redacted by default)")
-	png := fs.String("png", "", "also write the timeline as a PNG image to this `file`")
 	var af analysisFlags
 	af.register(fs, false)
 	if done, code := ParseFlags(env, fs, args); done {
@@ -54,9 +53,6 @@ func runCompare(ctx context.Context, env *Env, args []string) int {
 	opts, err := af.options(nil)
 	if err != nil {
 		return UsageError(env, fs, "%v", err)
-	}
-	if *png != "" && exportTimeline == nil {
-		return UsageError(env, fs, "--png: this build has no timeline export")
 	}
 	header := http.Header{}
 	for _, h := range headers {
@@ -125,15 +121,9 @@ func runCompare(ctx context.Context, env *Env, args []string) int {
 			return ExitFailure
 		}
 	}
-	if *png != "" {
-		if err := exportTimeline(*png, snap); err != nil {
-			fmt.Fprintf(env.Stderr, "sseinspector compare: --png: %v\n", err)
-			return ExitFailure
-		}
+	if err := af.exportImage(snap, report, "compare: "+urls[0]+" vs "+urls[1]); err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
+		return ExitFailure
 	}
 	return printReport(env, report, af.json)
 }
-
-// exportTimeline writes a snapshot's timeline as an image; nil while the
-// build has no timeline export.
-var exportTimeline func(path string, snap *inspector.Snapshot) error

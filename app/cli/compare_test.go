@@ -50,8 +50,9 @@ func TestCompareCleanPair(t *testing.T) {
 func TestCompareNamesABufferingProxy(t *testing.T) {
 	origin := compareOrigin(t)
 	proxy := bufferingProxy(t, origin.URL)
-	session := filepath.Join(t.TempDir(), "compare.ssei")
-	code, out, errOut := run(t, "compare", "--duration", "2s", "--json", "-o", session, origin.URL+"/s", proxy.URL+"/s")
+	dir := t.TempDir()
+	session, img := filepath.Join(dir, "compare.ssei"), filepath.Join(dir, "timeline.svg")
+	code, out, errOut := run(t, "compare", "--duration", "2s", "--json", "-o", session, "--png", img, origin.URL+"/s", proxy.URL+"/s")
 	if code != ExitFindings {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -67,10 +68,10 @@ func TestCompareNamesABufferingProxy(t *testing.T) {
 	if len(r.Findings) == 0 || r.Findings[0].ID != "proxy-buffering" || r.Lanes["proxied"].Bursts.StepSize != 4096 {
 		t.Fatalf("findings %+v, proxied step %d", r.Findings, r.Lanes["proxied"].Bursts.StepSize)
 	}
-	// The saved session diagnoses the same.
-	if _, err := os.Stat(session); err != nil {
-		t.Fatal(err)
+	if svg, err := os.ReadFile(img); err != nil || !strings.Contains(string(svg), "<svg") {
+		t.Fatalf("timeline image: %v", err)
 	}
+	// The saved session diagnoses the same.
 	code, text, _ := run(t, "diagnose", session)
 	if code != ExitFindings || !strings.Contains(text, "proxy-buffering") {
 		t.Fatalf("diagnose of the saved session: exit %d\n%s", code, text)

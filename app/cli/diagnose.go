@@ -47,5 +47,10 @@ func runDiagnose(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return UsageError(env, fs, "%v", err)
 	}
-	return printReport(env, inspector.Analyze(snap, opts), af.json)
+	report := inspector.Analyze(snap, opts)
+	if err := af.exportImage(snap, report, "session "+path); err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector diagnose: %v\n", err)
+		return ExitFailure
+	}
+	return printReport(env, report, af.json)
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -142,5 +144,25 @@ func TestDiagnoseErrors(t *testing.T) {
 	}
 	if code, _, errOut := run(t, "diagnose", filepath.Join(t.TempDir(), "missing")); code != ExitFailure || errOut == "" {
 		t.Errorf("missing file: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestDiagnoseDrawsTheTimeline(t *testing.T) {
+	path := saveSession(t, pairSession(100, 4096))
+	img := filepath.Join(t.TempDir(), "timeline.png")
+	if code, _, errOut := run(t, "diagnose", "--png", img, path); code != ExitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	f, err := os.Open(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != imageWidth || cfg.Height != imageHeight {
+		t.Fatalf("%s: %v, %dx%d", img, err, cfg.Width, cfg.Height)
+	}
+	if code, _, _ := run(t, "diagnose", "--png", "timeline.gif", path); code != ExitUsage {
+		t.Fatalf("--png with a .gif name: exit %d, want usage", code)
 	}
 }
