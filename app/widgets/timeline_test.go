@@ -85,7 +85,7 @@ func TestScrollZoomsAroundPointer(t *testing.T) {
 	}
 	test.Scroll(c, pos, 0, -10)
 	back := w.View()
-	if (back.To-back.From)-(before.To-before.From) > time.Millisecond || (back.From - before.From).Abs() > time.Millisecond {
+	if (back.To-back.From)-(before.To-before.From) > time.Millisecond || (back.From-before.From).Abs() > time.Millisecond {
 		t.Errorf("zooming out again gave %v..%v, want %v..%v", back.From, back.To, before.From, before.To)
 	}
 	if !w.Following() {
@@ -106,7 +106,7 @@ func TestDragPansAndStopsFollowing(t *testing.T) {
 
 	test.Drag(c, fyne.NewPos(600, 300), -100, 0) // drag left: later times come into view
 	f2, t2 := w.Range()
-	if shift := f2 - from; (shift - perPixel).Abs() > time.Millisecond || t2-f2 != to-from {
+	if shift := f2 - from; (shift-perPixel).Abs() > time.Millisecond || t2-f2 != to-from {
 		t.Errorf("range %v..%v after dragging 100 px left from %v..%v, want shifted by %v", f2, t2, from, to, perPixel)
 	}
 	if w.Following() {
