@@ -18,7 +18,7 @@ type callLog struct {
 	body   bytes.Buffer
 }
 
-func (c *callLog) Header() http.Header { return c.header }
+func (c *callLog) Header() http.Header  { return c.header }
 func (c *callLog) WriteHeader(code int) { c.calls = append(c.calls, fmt.Sprintf("header %d", code)) }
 func (c *callLog) Write(b []byte) (int, error) {
 	c.calls = append(c.calls, fmt.Sprintf("write %d", len(b)))

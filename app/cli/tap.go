@@ -1,0 +1,290 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"sseinspector/inspector"
+	"sseinspector/proxytap"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "tap",
+		Usage:   "[--upstream URL] [flags]",
+		Summary: "proxy a browser's traffic and record every event stream it receives",
+		Run:     runTap,
+	})
+}
+
+func runTap(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, Lookup("tap"))
+	listen := fs.String("listen", proxytap.DefaultListen, "address to listen on; loopback only unless --allow-remote")
+	upstream := fs.String("upstream", "", "reverse proxy: send every request to this URL (http://host:port); without it, a forward proxy for the browser")
+	caDir := fs.String("ca-dir", "", "directory of the HTTPS interception CA (default: sseinspector/ in the user configuration directory)")
+	exclude := fs.String("exclude", "", "comma-separated hosts (and their subdomains) to tunnel without interception or recording")
+	jsonOut := fs.Bool("json", false, "print one JSON object per line: open, event, comment, retry, close, error, request")
+	out := fs.String("o", "", "save the session to this `file` on exit")
+	keep := fs.Bool("keep-secrets", false, "record Authorization, Cookie and Set-Cookie values (redacted by default)")
+	allowRemote := fs.Bool("allow-remote", false, "allow --listen on a non-loopback address (anyone who reaches it can use the proxy)")
+	if done, code := ParseFlags(env, fs, args); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return UsageError(env, fs, "unexpected argument %q", fs.Arg(0))
+	}
+	if !*allowRemote && !proxytap.IsLoopback(*listen) {
+		return UsageError(env, fs, "--listen %s is not a loopback address; add --allow-remote to accept other machines", *listen)
+	}
+
+	sess := inspector.NewSession(inspector.Limits{})
+	pr := newTapPrinter(env.Stdout, *jsonOut)
+	defer pr.close()
+	tap, err := proxytap.New(proxytap.Config{
+		Upstream:    *upstream,
+		Recorder:    sess,
+		CADir:       *caDir,
+		Exclude:     splitList(*exclude),
+		KeepSecrets: *keep,
+		AllowRemote: *allowRemote,
+		Hooks:       pr.hooks(),
+	})
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector tap: %v\n", err)
+		return ExitFailure
+	}
+	addr, err := tap.Start(*listen)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector tap: %v\n", err)
+		return ExitFailure
+	}
+	if !proxytap.IsLoopback(*listen) {
+		fmt.Fprintf(env.Stderr, "warning: listening on %s: any machine that can reach it can use this proxy", addr)
+		if *upstream == "" {
+			fmt.Fprint(env.Stderr, " and have its HTTPS decrypted")
+		}
+		fmt.Fprintln(env.Stderr)
+	}
+	if tap.Reverse() {
+		fmt.Fprintf(env.Stderr, "tap: http://%s -> %s (reverse proxy); point the browser at http://%s/\n", addr, *upstream, addr)
+	} else {
+		fmt.Fprintf(env.Stderr, "tap: forward proxy on %s; set it as the browser's HTTP and HTTPS proxy.\n%s", addr, tap.CA().TrustInstructions(addr.String()))
+	}
+	fmt.Fprintln(env.Stderr, "Press Ctrl-C to stop.")
+
+	<-ctx.Done()
+	closeErr := tap.Close()
+	pr.close()
+	if closeErr != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector tap: %v\n", closeErr)
+	}
+	if *out != "" {
+		snap := sess.Snapshot()
+		if err := inspector.SaveSession(*out, snap, inspector.SaveOptions{KeepSecrets: *keep}); err != nil {
+			fmt.Fprintf(env.Stderr, "sseinspector tap: %v\n", err)
+			return ExitFailure
+		}
+		fmt.Fprintf(env.Stderr, "tap: saved %d lanes to %s\n", len(snap.Lanes), *out)
+	}
+	return ExitOK
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// tapRecord is one line of `tap --json`. Times are RFC 3339 with
+// nanoseconds; "t" is when the thing happened at the tap (for events, when
+// the read completing it arrived from the upstream).
+type tapRecord struct {
+	Kind        string `json:"kind"`
+	T           string `json:"t"`
+	Lane        int    `json:"lane"`
+	Conn        *int   `json:"conn,omitempty"`
+	Method      string `json:"method,omitempty"`
+	URL         string `json:"url,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	Proto       string `json:"proto,omitempty"`
+	LastEventID string `json:"lastEventId,omitempty"`
+	Client      string `json:"client,omitempty"`
+	// Events.
+	Seq       *int64  `json:"seq,omitempty"`
+	Type      string  `json:"type,omitempty"`
+	Data      *string `json:"data,omitempty"`
+	ID        *string `json:"id,omitempty"`
+	Size      int64   `json:"size,omitempty"`
+	Delivered string  `json:"delivered,omitempty"` // when the write to the browser returned
+	// Comments and retry fields.
+	Text    string `json:"text,omitempty"`
+	RetryMS int64  `json:"retry,omitempty"`
+	// Ends.
+	Cause    string  `json:"cause,omitempty"`
+	Peer     string  `json:"peer,omitempty"`
+	Err      string  `json:"err,omitempty"`
+	Events   int64   `json:"events,omitempty"`
+	Bytes    int64   `json:"bytes,omitempty"`
+	Duration float64 `json:"ms,omitempty"`
+}
+
+// tapPrinter prints what the tap records. The hooks run on the streams'
+// goroutines; they only format and queue, and one goroutine writes, so a
+// slow terminal or pipe never stalls a stream. If the queue overflows,
+// lines are dropped (the session still has everything) and a notice says
+// how many.
+type tapPrinter struct {
+	w       io.Writer
+	json    bool
+	lines   chan string
+	done    chan struct{}
+	once    sync.Once
+	mu      sync.Mutex
+	dropped int
+}
+
+const printerQueue = 8192
+
+func newTapPrinter(w io.Writer, jsonOut bool) *tapPrinter {
+	p := &tapPrinter{w: w, json: jsonOut, lines: make(chan string, printerQueue), done: make(chan struct{})}
+	go p.run()
+	return p
+}
+
+func (p *tapPrinter) run() {
+	defer close(p.done)
+	for line := range p.lines {
+		io.WriteString(p.w, line)
+		p.mu.Lock()
+		n := p.dropped
+		p.dropped = 0
+		p.mu.Unlock()
+		if n > 0 {
+			if p.json {
+				fmt.Fprintf(p.w, `{"kind":"error","t":%q,"lane":0,"err":"output too slow: %d records not printed"}`+"\n", time.Now().Format(time.RFC3339Nano), n)
+			} else {
+				fmt.Fprintf(p.w, "-- output too slow: %d lines not printed\n", n)
+			}
+		}
+	}
+}
+
+func (p *tapPrinter) close() {
+	p.once.Do(func() { close(p.lines) })
+	<-p.done
+}
+
+func (p *tapPrinter) emit(line string) {
+	select {
+	case p.lines <- line:
+	default:
+		p.mu.Lock()
+		p.dropped++
+		p.mu.Unlock()
+	}
+}
+
+func (p *tapPrinter) record(r *tapRecord, when time.Time, text string) {
+	if !p.json {
+		p.emit(when.Format("15:04:05.000") + " " + text + "\n")
+		return
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return
+	}
+	p.emit(string(b) + "\n")
+}
+
+func wall(lane *inspector.Lane, at time.Duration) time.Time { return lane.Session().Start().Add(at) }
+
+func stamp(lane *inspector.Lane, at time.Duration) string {
+	return wall(lane, at).Format(time.RFC3339Nano)
+}
+
+func conn(lane *inspector.Lane, i int) inspector.Conn {
+	for _, c := range lane.Snapshot().Conns {
+		if c.Index == i {
+			return c
+		}
+	}
+	return inspector.Conn{}
+}
+
+func (p *tapPrinter) hooks() proxytap.Hooks {
+	return proxytap.Hooks{
+		Open: func(lane *inspector.Lane, i int) {
+			c := conn(lane, i)
+			r := &tapRecord{Kind: "open", T: stamp(lane, c.HeadersAt), Lane: lane.ID(), Conn: &i, Method: c.Method, URL: c.URL,
+				Status: c.Status, Proto: c.Proto, LastEventID: c.LastEventID, Client: lane.Info().Client}
+			text := fmt.Sprintf("lane %d open %s %s -> %d %s", r.Lane, c.Method, c.URL, c.Status, c.Proto)
+			if c.LastEventID != "" {
+				text += " (Last-Event-ID " + c.LastEventID + ")"
+			}
+			p.record(r, wall(lane, c.HeadersAt), text)
+		},
+		Item: func(lane *inspector.Lane, i int, seq int64, it *inspector.Item, arrival, delivered time.Duration) {
+			r := &tapRecord{T: stamp(lane, arrival), Lane: lane.ID(), Conn: &i}
+			var text string
+			switch it.Kind {
+			case inspector.ItemEvent:
+				data, id := string(it.Data), it.ID
+				r.Kind, r.Seq, r.Type, r.Data, r.ID, r.Size = "event", &seq, it.Type, &data, &id, it.Size
+				if delivered > 0 {
+					r.Delivered = stamp(lane, delivered)
+				}
+				text = fmt.Sprintf("lane %d event #%d %s id=%q %d B: %s", r.Lane, seq, it.Type, id, it.Size, abbreviate(data, 80))
+			case inspector.ItemComment:
+				r.Kind, r.Text = "comment", string(it.Data)
+				text = fmt.Sprintf("lane %d comment: %s", r.Lane, abbreviate(r.Text, 80))
+			case inspector.ItemRetry:
+				r.Kind, r.RetryMS = "retry", it.Retry.Milliseconds()
+				text = fmt.Sprintf("lane %d retry: %v", r.Lane, it.Retry)
+			default:
+				return
+			}
+			p.record(r, wall(lane, arrival), text)
+		},
+		Close: func(lane *inspector.Lane, i int) {
+			c := conn(lane, i)
+			r := &tapRecord{Kind: "close", T: stamp(lane, c.End), Lane: lane.ID(), Conn: &i, Cause: string(c.Cause),
+				Peer: string(c.Peer), Err: c.Err, Events: c.Events, Bytes: c.WireBytes}
+			text := fmt.Sprintf("lane %d close %s (browser side: %s), %d events, %d bytes", r.Lane, c.Cause, c.Peer, c.Events, c.WireBytes)
+			if c.Cause == inspector.CauseUpstreamError {
+				r.Kind, r.Method, r.URL = "error", c.Method, c.URL
+				text = fmt.Sprintf("lane %d error %s %s: %s", r.Lane, c.Method, c.URL, c.Err)
+			} else if c.Err != "" {
+				text += ": " + c.Err
+			}
+			p.record(r, wall(lane, c.End), text)
+		},
+		Request: func(lane *inspector.Lane, i int) {
+			c := conn(lane, i)
+			r := &tapRecord{Kind: "request", T: stamp(lane, c.Start), Lane: lane.ID(), Conn: &i, Method: c.Method, URL: c.URL,
+				Status: c.Status, Proto: c.Proto, Cause: string(c.Cause), Err: c.Err, Client: lane.Info().Client,
+				Duration: float64(c.End-c.Start) / float64(time.Millisecond)}
+			text := fmt.Sprintf("request %s %s -> %d in %.1f ms", c.Method, c.URL, c.Status, r.Duration)
+			if c.Err != "" {
+				text += ": " + c.Err
+			}
+			p.record(r, wall(lane, c.Start), text)
+		},
+	}
+}
+
+func abbreviate(s string, n int) string {
+	s = strings.ReplaceAll(s, "\n", `\n`)
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}

@@ -1,0 +1,64 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"sseinspector/inspector"
+)
+
+// The demo must show what it promises: the direct lane gets events one by
+// one, the proxied lane gets them late and in page-sized bursts.
+func TestDemoShowsBufferingOnTheProxiedLaneOnly(t *testing.T) {
+	d, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sess := inspector.NewSession(inspector.Limits{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const want = 100 // five seconds of the demo stream: at least two pages
+	got := make(chan int, 2)
+	subscribe := func(url string) *inspector.Subscription {
+		n := 0
+		sub, err := inspector.Subscribe(ctx, sess, inspector.Request{URL: url}, inspector.Hooks{
+			OnItem: func(l *inspector.Lane, it *inspector.Item, _ time.Duration) {
+				if it.Kind == inspector.ItemEvent {
+					if n++; n == want {
+						got <- l.ID()
+					}
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sub
+	}
+	direct := subscribe(d.DirectURL)
+	proxied := subscribe(d.ProxiedURL)
+	<-got
+	<-got
+	ds, ps := direct.Lane().Snapshot(), proxied.Lane().Snapshot()
+	if r := ds.Read(0); r.Size >= 4096 {
+		t.Fatalf("direct lane's first read is %d B: the origin itself buffers", r.Size)
+	}
+	if ps.ReadCount() == 0 || ps.Read(0).Size != 4096 {
+		t.Fatalf("proxied lane's first read = %+v, want a 4096-byte page", ps.Read(0))
+	}
+	if ps.Conns[0].HeadersAt < ds.Conns[0].HeadersAt+500*time.Millisecond {
+		t.Fatalf("proxied headers at %v, direct at %v: headers were not held", ps.Conns[0].HeadersAt, ds.Conns[0].HeadersAt)
+	}
+	burst := 0
+	ps.Scan(0, ps.Len(), func(_ int, m *inspector.EventMeta) bool {
+		if m.LastRead == 0 {
+			burst++
+		}
+		return m.LastRead == 0
+	})
+	if burst < 20 {
+		t.Fatalf("first proxied read completed %d events, want a burst of 20+", burst)
+	}
+}

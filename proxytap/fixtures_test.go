@@ -1,0 +1,384 @@
+package proxytap
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"sseinspector/inspector"
+)
+
+// Fixture builders shared by the tests and benchmarks of this package.
+
+// startTap runs a tap on a free loopback port, recording into a fresh
+// session unless cfg names a recorder, with its CA (forward mode) in a
+// temporary directory. It returns the tap, the session and the tap's
+// base URL.
+func startTap(t testing.TB, cfg Config) (*Tap, *inspector.Session, string) {
+	t.Helper()
+	sess, _ := cfg.Recorder.(*inspector.Session)
+	if cfg.Recorder == nil {
+		sess = inspector.NewSession(inspector.Limits{})
+		cfg.Recorder = sess
+	}
+	if cfg.Upstream == "" && cfg.CADir == "" {
+		cfg.CADir = t.TempDir()
+	}
+	tap, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	addr, err := tap.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { tap.Close() })
+	return tap, sess, "http://" + addr.String()
+}
+
+// waitFor waits, on the session's change signal, until cond holds for a
+// snapshot, and returns that snapshot.
+func waitFor(t testing.TB, sess *inspector.Session, what string, cond func(*inspector.Snapshot) bool) *inspector.Snapshot {
+	t.Helper()
+	deadline := time.After(15 * time.Second)
+	for {
+		snap := sess.Snapshot()
+		if cond(snap) {
+			return snap
+		}
+		select {
+		case <-sess.Changed():
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
+}
+
+// laneOfKind returns the single lane of the given kind, or nil.
+func laneOfKind(snap *inspector.Snapshot, kind inspector.LaneKind) *inspector.LaneSnapshot {
+	var found *inspector.LaneSnapshot
+	for _, l := range snap.Lanes {
+		if l.Info.Kind == kind {
+			if found != nil {
+				return nil
+			}
+			found = l
+		}
+	}
+	return found
+}
+
+// connEnded reports whether the lane of the given kind has n connections,
+// all ended.
+func connsEnded(kind inspector.LaneKind, n int) func(*inspector.Snapshot) bool {
+	return func(snap *inspector.Snapshot) bool {
+		l := laneOfKind(snap, kind)
+		if l == nil || len(l.Conns) != n {
+			return false
+		}
+		for _, c := range l.Conns {
+			if c.Open() {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// flusher writes and flushes each piece as its own write.
+func writePieces(w http.ResponseWriter, pieces ...string) {
+	rc := http.NewResponseController(w)
+	for _, p := range pieces {
+		io.WriteString(w, p)
+		rc.Flush()
+	}
+}
+
+// sseHeaders sets what an event-stream handler sends.
+func sseHeaders(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+}
+
+// newOrigin starts an httptest origin with the handler.
+func newOrigin(t testing.TB, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// rawClient is an HTTP client that neither pools connections nor decodes
+// gzip, so what it returns is the bytes on the wire after de-chunking.
+func rawClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{DisableCompression: true, DisableKeepAlives: true, Proxy: nil}}
+}
+
+// getStream requests url as an EventSource would, with extra headers.
+func getStream(t testing.TB, c *http.Client, url string, header ...string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Cache-Control", "no-cache")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp
+}
+
+// hijackRaw lets a handler write a raw HTTP response and then end the
+// connection its own way: reset (RST via SO_LINGER 0) or a plain close.
+func hijackRaw(w http.ResponseWriter, raw string, reset bool) {
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	brw.WriteString(raw)
+	brw.Flush()
+	if tc, ok := conn.(*net.TCPConn); ok && reset {
+		tc.SetLinger(0)
+	}
+	conn.Close()
+}
+
+// chunk encodes s as one HTTP/1.1 chunk.
+func chunk(s string) string { return fmt.Sprintf("%x\r\n%s\r\n", len(s), s) }
+
+// mapHostsDialer dials every host name in hosts on 127.0.0.1 (keeping the
+// port), the way a test's DNS would; other addresses are refused.
+func mapHostsDialer(hosts ...string) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hosts {
+			if strings.EqualFold(h, host) {
+				return d.DialContext(ctx, network, net.JoinHostPort("127.0.0.1", port))
+			}
+		}
+		if host == "127.0.0.1" {
+			return d.DialContext(ctx, network, addr)
+		}
+		return nil, fmt.Errorf("test dialer: %s is not a test host", host)
+	}
+}
+
+// readLines reads an event stream line by line until n "data:" lines
+// were seen, returning them.
+func readDataLines(t testing.TB, r io.Reader, n int) []string {
+	t.Helper()
+	var out []string
+	sc := bufio.NewScanner(r)
+	for len(out) < n && sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "data:"); ok {
+			out = append(out, strings.TrimSpace(v))
+		}
+	}
+	if len(out) < n {
+		t.Fatalf("stream ended after %d data lines (%v): %v", len(out), out, sc.Err())
+	}
+	return out
+}
+
+// newTLSOrigin starts an HTTPS origin whose certificate, for host, comes
+// from a CA of its own (not the tap's); it returns the server and a pool
+// trusting that CA.
+func newTLSOrigin(t testing.TB, host string, h http.HandlerFunc) (*httptest.Server, *x509.CertPool) {
+	t.Helper()
+	ca, err := LoadOrCreateCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, err := ca.Leaf(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{*leaf}}
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	pool := x509.NewCertPool()
+	pool.AddCert(ca.Cert())
+	return srv, pool
+}
+
+// proxyClient is a client that uses the tap at tapURL as its proxy and
+// trusts roots for TLS.
+func proxyClient(t testing.TB, tapURL string, roots *x509.CertPool) *http.Client {
+	u, err := url.Parse(tapURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Transport: &http.Transport{
+		Proxy:              http.ProxyURL(u),
+		TLSClientConfig:    &tls.Config{RootCAs: roots},
+		DisableCompression: true,
+		DisableKeepAlives:  true,
+	}}
+}
+
+// portOf is the port of a server URL.
+func portOf(t testing.TB, rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Port()
+}
+
+// tlsRoots is a TLS config trusting roots.
+func tlsRoots(roots *x509.CertPool) *tls.Config { return &tls.Config{RootCAs: roots} }
+
+// nginxBinary is the Debian package's nginx.
+const nginxBinary = "/usr/sbin/nginx"
+
+// startNginx runs a real nginx on a free loopback port, proxying to
+// upstream ("127.0.0.1:port") with the extra location directives, from a
+// configuration generated in a temporary prefix directory (pid, logs and
+// temp paths inside it). It skips the test when nginx is not installed.
+func startNginx(t testing.TB, upstream, directives string) string {
+	t.Helper()
+	bin := nginxBinary
+	if _, err := os.Stat(bin); err != nil {
+		if bin, err = exec.LookPath("nginx"); err != nil {
+			t.Skip("nginx is not installed (apt-get install nginx, or run scripts/deps.sh test)")
+		}
+	}
+	dir := t.TempDir()
+	port := freePort(t)
+	conf := fmt.Sprintf(`daemon off;
+master_process off;
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log warn;
+events { worker_connections 8192; }
+http {
+	access_log off;
+	client_body_temp_path %[1]s/client_body;
+	proxy_temp_path %[1]s/proxy;
+	fastcgi_temp_path %[1]s/fastcgi;
+	uwsgi_temp_path %[1]s/uwsgi;
+	scgi_temp_path %[1]s/scgi;
+	server {
+		listen 127.0.0.1:%[2]d;
+		location / {
+			proxy_pass http://%[3]s;
+			%[4]s
+		}
+	}
+}
+`, dir, port, upstream, directives)
+	confPath := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(bin, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start nginx: %v", err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-exited
+		}
+	})
+	// nginx has no readiness signal of its own: poll its port, and stop
+	// at once if it exits instead.
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return "http://" + addr
+		}
+		select {
+		case err := <-exited:
+			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+			t.Fatalf("nginx exited: %v\n%s%s", err, stderr.Bytes(), log)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("nginx did not start listening within 10 s")
+		}
+	}
+}
+
+// freePort returns a loopback port that was free a moment ago.
+func freePort(t testing.TB) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// pacedOrigin emits count events, one every period, each with an id and
+// size bytes of data, then ends the response.
+func pacedOrigin(period time.Duration, count, size int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		sseHeaders(w)
+		rc := http.NewResponseController(w)
+		rc.Flush()
+		tick := time.NewTicker(period)
+		defer tick.Stop()
+		pad := strings.Repeat("x", size)
+		for i := 1; i <= count; i++ {
+			fmt.Fprintf(w, "id: %d\ndata: %s\n\n", i, pad)
+			rc.Flush()
+			if i == count {
+				return
+			}
+			select {
+			case <-tick.C:
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}
+}
+
+// percentile is the p-th percentile (nearest rank) of d.
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
