@@ -239,8 +239,10 @@ func drawBursts(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex, idx *
 		}
 		label := fmt.Sprintf("%d events in one read", bu.count())
 		w, _ := c.MeasureText(label, fontSmall)
-		lx := (from + x) / 2
-		if x-from < w+8 {
+		// Centre the label on the bracket's visible part.
+		vis0, vis1 := math.Max(from, b.rect.Min.X), math.Min(x, b.rect.Max.X)
+		lx := (vis0 + vis1) / 2
+		if vis1-vis0 < w+8 {
 			lx = x + 4 + w/2 // beside the tick when the bracket is short
 		}
 		if lx-w/2 < labelRight+6 || lx+w/2 > b.rect.Max.X-2 {
