@@ -484,7 +484,11 @@ func drawBytesScale(c plot.Canvas, L *layout, b *band, li *laneIndex) {
 	ch := b.chart
 	c.SetColor(colMuted)
 	x := ch.Max.X + 6
-	c.Text(x, ch.Min.Y, fmtBytes(top), fontSmall, plot.TopLeft)
+	topLabel := fmtBytes(top)
+	if topLabel == fmtBytes(base) || top-base < base/10 {
+		topLabel = "+" + fmtBytes(top-base) // the view's share of a long stream
+	}
+	c.Text(x, ch.Min.Y, topLabel, fontSmall, plot.TopLeft)
 	c.Text(x, ch.Max.Y, fmtBytes(base), fontSmall, plot.BottomLeft)
 }
 
