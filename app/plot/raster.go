@@ -455,11 +455,13 @@ func (r *Raster) Text(x, y float64, s string, f Font, a Anchor) {
 
 func iround(v float64) int { return int(math.Floor(v + 0.5)) }
 
+// countingWriter counts the bytes written through it, for WriteTo.
 type countingWriter struct {
 	w io.Writer
 	n int64
 }
 
+// Write writes p and counts it.
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)

@@ -224,12 +224,17 @@ func (r *timelineRenderer) draw(w, h int) image.Image {
 	return r.img
 }
 
+// Destroy releases nothing: the renderer holds only memory.
 func (r *timelineRenderer) Destroy() {}
 
+// Layout sizes the raster to the widget.
 func (r *timelineRenderer) Layout(size fyne.Size) { r.raster.Resize(size) }
 
+// MinSize leaves room for the title, two lanes, the axis and a finding.
 func (r *timelineRenderer) MinSize() fyne.Size { return fyne.NewSize(480, 280) }
 
+// Objects is the one raster the timeline is drawn into.
 func (r *timelineRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.raster} }
 
+// Refresh redraws the raster on the next frame.
 func (r *timelineRenderer) Refresh() { r.raster.Refresh() }
