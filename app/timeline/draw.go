@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"sseinspector/app/plot"
-	"sseinspector/inspector"
 )
 
 // Draw draws the timeline of d over the visible range of v. A zero
@@ -316,31 +315,4 @@ func drawFindings(c plot.Canvas, d *Data, L *layout) {
 		c.SetColor(colMuted)
 		c.Text(r.Min.X+72, y+findingLineH/2, fmt.Sprintf("+ %s", plural(more, "more finding")), fontLabel, plot.Left)
 	}
-}
-
-// causeLabel describes how a connection ended, for gap labels.
-func causeLabel(conn *inspector.Conn) string {
-	switch conn.Cause {
-	case inspector.CauseEOF:
-		return "server closed"
-	case inspector.CauseReset:
-		return "connection reset"
-	case inspector.CauseTimeout:
-		return "read timeout"
-	case inspector.CauseIncompleteChunked:
-		return "cut mid-stream"
-	case inspector.CauseHTTPStatus:
-		return fmt.Sprintf("HTTP %d", conn.Status)
-	case inspector.CauseContentType:
-		return "not text/event-stream"
-	case inspector.CauseCancelled:
-		return "stopped"
-	case inspector.CauseConnect:
-		return "connect failed"
-	case inspector.CauseClientGone:
-		return "client went away"
-	case inspector.CauseUpstreamError:
-		return "upstream error"
-	}
-	return string(conn.Cause)
 }
