@@ -59,7 +59,11 @@ type face struct {
 	metrics Metrics // device pixels
 	glyphs  map[rune]*glyph
 	kerns   map[[2]rune]fixed.Int26_6
+	widths  map[string]float64 // measured strings: labels repeat every frame
 }
+
+// maxWidths bounds the measured-strings cache of a face.
+const maxWidths = 4096
 
 // kern is the face's kerning of the pair, cached: looking it up in the
 // font is far slower than drawing the glyph.
@@ -102,7 +106,7 @@ func (c *faceCache) face(f Font) *face {
 		panic(fmt.Sprintf("plot: make face of size %v: %v", k.px, err))
 	}
 	m := ff.Metrics()
-	fc := &face{Face: ff, glyphs: make(map[rune]*glyph), kerns: make(map[[2]rune]fixed.Int26_6),
+	fc := &face{Face: ff, glyphs: make(map[rune]*glyph), kerns: make(map[[2]rune]fixed.Int26_6), widths: make(map[string]float64),
 		metrics: Metrics{Ascent: fix(m.Ascent), Descent: fix(m.Descent), Height: fix(m.Height)}}
 	if c.faces == nil {
 		c.faces = make(map[faceKey]*face)
@@ -138,6 +142,9 @@ func (fc *face) glyph(r rune) *glyph {
 
 // measure returns the advance width of s in device pixels, kerning included.
 func (fc *face) measure(s string) float64 {
+	if w, ok := fc.widths[s]; ok {
+		return w
+	}
 	var w fixed.Int26_6
 	prev := rune(-1)
 	for _, r := range s {
@@ -147,6 +154,10 @@ func (fc *face) measure(s string) float64 {
 		w += fc.glyph(r).advance
 		prev = r
 	}
+	if len(fc.widths) >= maxWidths {
+		clear(fc.widths)
+	}
+	fc.widths[s] = fix(w)
 	return fix(w)
 }
 

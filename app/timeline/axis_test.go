@@ -57,6 +57,11 @@ func TestFormats(t *testing.T) {
 		{fmtBytes(29 << 20), "29 MiB"},
 		{fmtCount(1234567), "1,234,567"},
 		{fmtCount(999), "999"},
+		{fmtCoarse(200*time.Second, 300*time.Millisecond), "200.00 s"},
+		{fmtCoarse(7*time.Second, 8*time.Second), "7.0 s"},
+		{fmtCoarse(15*time.Second, 25*time.Second), "15 s"},
+		{fmtCoarse(120*time.Millisecond, 500*time.Millisecond), "120 ms"},
+		{fmtCoarse(90*time.Second, time.Hour), "1:30"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

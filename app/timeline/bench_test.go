@@ -41,3 +41,24 @@ func BenchmarkDraw(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFirstFrame draws the first frame of a fresh Data, which builds
+// the per-lane index (one Scan of every event and read) before drawing;
+// later frames, and frames after a live session grew, reuse and extend it.
+func BenchmarkFirstFrame(b *testing.B) {
+	for _, n := range []int{10_000, 1_000_000} {
+		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
+			f := fixture.Large(n)
+			snap, delays := f.Session.Snapshot(), f.DelaysByLane()
+			img := image.NewRGBA(image.Rect(0, 0, 1600, 900))
+			c := plot.NewRaster(img, 1)
+			runtime.GC()
+			b.ResetTimer()
+			for b.Loop() {
+				d := &timeline.Data{Title: "benchmark", Snapshot: snap, Delays: delays, Matches: f.Matches, RefLane: f.RefLane}
+				c.Reset(img, 1)
+				timeline.Draw(c, d, timeline.FitView(d, 1600, 900))
+			}
+		})
+	}
+}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"sseinspector/app/plot"
-	"sseinspector/inspector"
 )
 
 // Draw draws the timeline of d over the visible range of v. A zero
@@ -84,7 +83,11 @@ func drawTitle(c plot.Canvas, d *Data, L *layout) {
 			events += l.TotalEvents()
 		}
 	}
-	summary := fmt.Sprintf("%s · %s events · showing %s – %s", plural(lanes, "lane"), fmtCount(events),
+	laneCount := plural(lanes, "lane")
+	if L.hiddenLanes > 0 {
+		laneCount += fmt.Sprintf(" (%d shown)", lanes-L.hiddenLanes)
+	}
+	summary := fmt.Sprintf("%s · %s events · showing %s – %s", laneCount, fmtCount(events),
 		fmtCoarse(L.v.From, L.v.span()), fmtCoarse(L.v.To, L.v.span()))
 	sw, _ := c.MeasureText(summary, fontLabel)
 	y := L.title.Min.Y + L.title.Dy()/2
@@ -106,6 +109,10 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 	x := L.legend.Min.X
 	y := L.legend.Min.Y + L.legend.Dy()/2
 	item := func(label string, glyph func(x float64)) {
+		if w, _ := c.MeasureText(label, fontLabel); x+18+w > L.legend.Max.X {
+			x = math.Inf(1) // no room: this item and the rest are left out
+			return
+		}
 		glyph(x)
 		c.SetColor(colText2)
 		c.Text(x+18, y, label, fontLabel, plot.Left)
@@ -118,20 +125,26 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 		c.Line(x+6, y-6, x+6, y+6)
 		c.Line(x+10, y-6, x+10, y+6)
 	})
-	if len(d.Delays) > 0 {
+	charts := false
+	for i := range L.bands {
+		charts = charts || !L.bands[i].chart.Empty()
+	}
+	if charts && len(d.Delays) > 0 {
 		item("delay", func(x float64) {
 			c.SetColor(colText2)
 			c.FillCircle(x+5, y+2, 2.4)
 			c.FillCircle(x+11, y-3, 2.4)
 		})
 	}
-	item("bytes received", func(x float64) {
-		c.SetColor(plot.WithAlpha(colText2, 0.15))
-		c.FillRect(plot.R(x, y+1, x+7, y+6))
-		c.FillRect(plot.R(x+7, y-5, x+14, y+6))
-		c.SetColor(colText2)
-		c.Polyline([]plot.Point{{X: x, Y: y + 1}, {X: x + 7, Y: y + 1}, {X: x + 7, Y: y - 5}, {X: x + 14, Y: y - 5}})
-	})
+	if charts {
+		item("bytes received", func(x float64) {
+			c.SetColor(plot.WithAlpha(colText2, 0.15))
+			c.FillRect(plot.R(x, y+1, x+7, y+6))
+			c.FillRect(plot.R(x+7, y-5, x+14, y+6))
+			c.SetColor(colText2)
+			c.Polyline([]plot.Point{{X: x, Y: y + 1}, {X: x + 7, Y: y + 1}, {X: x + 7, Y: y - 5}, {X: x + 14, Y: y - 5}})
+		})
+	}
 	var hasGap, hasReconnect, hasBurst bool
 	for i := range L.bands {
 		l := L.bands[i].lane
@@ -316,31 +329,4 @@ func drawFindings(c plot.Canvas, d *Data, L *layout) {
 		c.SetColor(colMuted)
 		c.Text(r.Min.X+72, y+findingLineH/2, fmt.Sprintf("+ %s", plural(more, "more finding")), fontLabel, plot.Left)
 	}
-}
-
-// causeLabel describes how a connection ended, for gap labels.
-func causeLabel(conn *inspector.Conn) string {
-	switch conn.Cause {
-	case inspector.CauseEOF:
-		return "server closed"
-	case inspector.CauseReset:
-		return "connection reset"
-	case inspector.CauseTimeout:
-		return "read timeout"
-	case inspector.CauseIncompleteChunked:
-		return "cut mid-stream"
-	case inspector.CauseHTTPStatus:
-		return fmt.Sprintf("HTTP %d", conn.Status)
-	case inspector.CauseContentType:
-		return "not text/event-stream"
-	case inspector.CauseCancelled:
-		return "stopped"
-	case inspector.CauseConnect:
-		return "connect failed"
-	case inspector.CauseClientGone:
-		return "client went away"
-	case inspector.CauseUpstreamError:
-		return "upstream error"
-	}
-	return string(conn.Cause)
 }

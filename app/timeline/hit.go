@@ -3,6 +3,7 @@ package timeline
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -90,19 +91,19 @@ func drawHover(c plot.Canvas, d *Data, L *layout, idx *index) {
 	drawReadout(c, d, L, idx, lane, i)
 }
 
-// fmtCoarse formats a point in time to about a hundredth of span.
+// fmtCoarse formats a point in time to about a tenth of span, in
+// milliseconds for views within the first second and seconds otherwise.
 func fmtCoarse(t, span time.Duration) string {
-	switch {
-	case span >= 10*time.Minute:
+	if span >= 10*time.Minute {
 		return fmt.Sprintf("%d:%02d", int(t.Minutes()), int(t.Seconds())%60)
-	case span >= 10*time.Second:
-		return fmt.Sprintf("%.0f s", t.Seconds())
-	case span >= time.Second:
-		return fmt.Sprintf("%.1f s", t.Seconds())
-	case span >= 10*time.Millisecond:
-		return fmt.Sprintf("%.0f ms", float64(t)/1e6)
 	}
-	return fmt.Sprintf("%.2f ms", float64(t)/1e6)
+	unit, name := time.Second, "s"
+	if t+span < time.Second {
+		unit, name = time.Millisecond, "ms"
+	}
+	digits := int(math.Ceil(-math.Log10(float64(span) / float64(unit) / 10)))
+	digits = max(0, min(digits, 6))
+	return strconv.FormatFloat(float64(t)/float64(unit), 'f', digits, 64) + " " + name
 }
 
 // fmtTime formats a point in time with a precision suited to the span shown.

@@ -136,8 +136,13 @@ func (b *band) split() {
 	compact := rest.Dy() < tickRowH+burstRowH+minChartH
 	if compact {
 		th := math.Min(tickRowH, rest.Dy())
-		b.ticks = plot.R(r.Min.X, rest.Max.Y-th, r.Max.X, rest.Max.Y)
-		b.bursts = plot.R(r.Min.X, rest.Min.Y, r.Max.X, b.ticks.Min.Y)
+		if b.ticksBottom {
+			b.ticks = plot.R(r.Min.X, rest.Max.Y-th, r.Max.X, rest.Max.Y)
+			b.bursts = plot.R(r.Min.X, rest.Min.Y, r.Max.X, b.ticks.Min.Y)
+		} else {
+			b.ticks = plot.R(r.Min.X, rest.Min.Y, r.Max.X, rest.Min.Y+th)
+			b.bursts = plot.R(r.Min.X, b.ticks.Max.Y, r.Max.X, rest.Max.Y)
+		}
 		b.chart = plot.Rect{}
 		return
 	}

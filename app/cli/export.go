@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"sseinspector/app/plot"
+	"sseinspector/app/timeline"
+	"sseinspector/inspector"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "export",
+		Usage:   "SESSION -o FILE.png|FILE.svg [flags]",
+		Summary: "draw a saved session's timeline to a PNG or SVG image, as the desktop inspector shows it",
+		Run:     runExport,
+	})
+}
+
+// Largest image the export draws, per side.
+const maxExportSide = 16384
+
+func runExport(ctx context.Context, env *Env, args []string) int {
+	fs := NewFlagSet(env, Lookup("export"))
+	out := fs.String("o", "", "image `file` to write; its extension picks the format (."+strings.Join(plot.Formats(), ", .")+")")
+	width := fs.Int("width", 1600, "image width in `pixels`")
+	height := fs.Int("height", 900, "image height in `pixels`")
+	from := fs.String("from", "", "start of the time range shown, since the session's start (`duration` such as 2s or 1m30s; default 0)")
+	to := fs.String("to", "", "end of the time range shown (`duration`; default the session's end)")
+	title := fs.String("title", "", "title drawn on the image (default: the session file's name)")
+	reference := fs.String("reference", "", "`lane` (name or ID) the others are compared with (default: the lane named \"direct\", if any)")
+	positional, done, code := parseExportArgs(env, fs, args)
+	if done {
+		return code
+	}
+	switch {
+	case len(positional) != 1:
+		return UsageError(env, fs, "want one session file, got %d arguments", len(positional))
+	case *out == "":
+		return UsageError(env, fs, "missing -o FILE.png or -o FILE.svg")
+	case *width <= 0 || *height <= 0 || *width > maxExportSide || *height > maxExportSide:
+		return UsageError(env, fs, "image size %dx%d: each side must be between 1 and %d", *width, *height, maxExportSide)
+	}
+	if _, err := plot.NewFormat(*out, 1, 1); err != nil {
+		return UsageError(env, fs, "-o %s: %v", *out, err)
+	}
+	var rangeFrom, rangeTo time.Duration
+	var err error
+	if rangeFrom, err = parseOffset("--from", *from); err != nil {
+		return UsageError(env, fs, "%v", err)
+	}
+	if rangeTo, err = parseOffset("--to", *to); err != nil {
+		return UsageError(env, fs, "%v", err)
+	}
+	if *to != "" && rangeTo <= rangeFrom {
+		return UsageError(env, fs, "--to %s is not after --from %s", *to, *from)
+	}
+
+	path := positional[0]
+	// A recording cut short (a killed process) still holds what it saw.
+	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
+	if sess == nil {
+		fmt.Fprintf(env.Stderr, "sseinspector export: %v\n", err)
+		return ExitFailure
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector export: warning: %v; drawing what was read\n", err)
+	}
+	snap := sess.Snapshot()
+	d := &timeline.Data{Title: *title, Snapshot: snap}
+	if d.Title == "" {
+		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if d.RefLane, err = referenceLane(snap, *reference); err != nil {
+		return UsageError(env, fs, "%v", err)
+	}
+	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane)
+
+	v := timeline.FitView(d, float64(*width), float64(*height))
+	if *from != "" {
+		v.From = rangeFrom
+	}
+	if *to != "" {
+		v.To = rangeTo
+	}
+	if v.To <= v.From {
+		return UsageError(env, fs, "--from %s is after the session's end (%v)", *from, snap.End())
+	}
+	if err := timeline.ExportView(*out, d, v); err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector export: %v\n", err)
+		return ExitFailure
+	}
+	var events int64
+	for _, l := range snap.Lanes {
+		events += l.TotalEvents()
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s (%dx%d, %d lanes, %d events, %v to %v)\n", *out, *width, *height,
+		len(snap.Lanes), events, v.From, v.To.Round(time.Millisecond))
+	return ExitOK
+}
+
+// analyzeForTimeline computes what the timeline draws besides the
+// recording: per-event delays by lane, the matches with the reference
+// lane, and the diagnosis' findings.
+//
+// It is the hook for the analysis in package inspector, which is not in
+// this tree yet: until it is, it returns nothing and the export shows the
+// recording alone (events, bytes, reads, disconnects and reconnects).
+func analyzeForTimeline(snap *inspector.Snapshot, refLane int) (map[int][]inspector.Delay, []inspector.Match, []inspector.Finding) {
+	return nil, nil, nil
+}
+
+// referenceLane resolves --reference (a lane ID or name, any case); empty
+// means the lane named "direct", or none.
+func referenceLane(snap *inspector.Snapshot, ref string) (int, error) {
+	if ref == "" {
+		ref = "direct"
+		for _, l := range snap.Lanes {
+			if strings.EqualFold(l.Info.Name, ref) {
+				return l.Info.ID, nil
+			}
+		}
+		return 0, nil
+	}
+	if id, err := strconv.Atoi(ref); err == nil && snap.Lane(id) != nil {
+		return id, nil
+	}
+	var names []string
+	for _, l := range snap.Lanes {
+		if strings.EqualFold(l.Info.Name, ref) {
+			return l.Info.ID, nil
+		}
+		names = append(names, fmt.Sprintf("%d %q", l.Info.ID, l.Info.Name))
+	}
+	return 0, fmt.Errorf("--reference %q: no such lane (lanes: %s)", ref, strings.Join(names, ", "))
+}
+
+// parseOffset parses a time since the session's start; empty means unset.
+func parseOffset(name, s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s %q: want a duration such as 2s, 1500ms or 1m30s", name, s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%s %s: must not be negative", name, s)
+	}
+	return d, nil
+}
+
+// parseExportArgs parses flags placed before or after the session file
+// (export SESSION -o x.png), which the flag package alone stops at.
+// Everything after "--" is positional.
+func parseExportArgs(env *Env, fs *flag.FlagSet, args []string) (positional []string, done bool, code int) {
+	for {
+		if done, code := ParseFlags(env, fs, args); done {
+			return nil, true, code
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(positional, rest...), false, ExitOK
+		}
+		if len(rest) == 0 {
+			return positional, false, ExitOK
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}

@@ -1,0 +1,209 @@
+package widgets
+
+import (
+	"flag"
+	"image"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/software"
+	"fyne.io/fyne/v2/test"
+
+	"sseinspector/app/internal/fixture"
+	"sseinspector/app/internal/golden"
+	"sseinspector/app/plot"
+	"sseinspector/app/timeline"
+	"sseinspector/inspector"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata")
+
+var size = fyne.NewSize(1000, 600)
+
+func dataOf(f *fixture.Fixture) *timeline.Data {
+	return &timeline.Data{Title: f.Name, Snapshot: f.Session.Snapshot(), Delays: f.DelaysByLane(),
+		Matches: f.Matches, Findings: f.Findings, RefLane: f.RefLane}
+}
+
+// capture renders the widget alone with the software painter.
+func capture(t *testing.T, w fyne.CanvasObject) image.Image {
+	t.Helper()
+	c := software.NewCanvas()
+	c.SetPadded(false)
+	c.SetContent(w)
+	c.Resize(size)
+	return c.Capture()
+}
+
+// window puts the widget alone in a test window of the test size.
+func window(t *testing.T, w fyne.CanvasObject) fyne.Canvas {
+	t.Helper()
+	win := test.NewTempWindow(t, w)
+	win.SetPadded(false)
+	win.Resize(size)
+	return win.Canvas()
+}
+
+func TestTimelineRendersFixtures(t *testing.T) {
+	test.NewTempApp(t)
+	for _, f := range fixture.All() {
+		t.Run(f.Name, func(t *testing.T) {
+			d := dataOf(f)
+			img := capture(t, NewTimeline(d))
+			golden.Image(t, "testdata/timeline-"+f.Name+".png", img, *update)
+
+			// The screen is what an export draws.
+			export := plot.NewImage(int(size.Width), int(size.Height))
+			timeline.Draw(export, d, timeline.FitView(d, float64(size.Width), float64(size.Height)))
+			if n, err := golden.Differ(export.Image(), img); err != nil || n != 0 {
+				t.Errorf("widget differs from the export drawing: %d pixels, %v", n, err)
+			}
+		})
+	}
+}
+
+func TestScrollZoomsAroundPointer(t *testing.T) {
+	test.NewTempApp(t)
+	w := NewTimeline(dataOf(fixture.Buffered()))
+	c := window(t, w)
+	pos := fyne.NewPos(700, 300)
+	test.MoveMouse(c, pos)
+	before := w.View()
+	anchor := before.TimeAt(float64(pos.X))
+
+	test.Scroll(c, pos, 0, 10) // one wheel notch up
+	after := w.View()
+	if got, want := after.To-after.From, time.Duration(float64(before.To-before.From)*zoomPerScroll); (got - want).Abs() > time.Millisecond {
+		t.Errorf("span after zooming in %v, want %v", got, want)
+	}
+	if got := after.TimeAt(float64(pos.X)); (got - anchor).Abs() > time.Millisecond {
+		t.Errorf("time under the pointer moved from %v to %v", anchor, got)
+	}
+	if after.From <= before.From || after.To >= before.To {
+		t.Errorf("range %v..%v does not lie inside %v..%v", after.From, after.To, before.From, before.To)
+	}
+	test.Scroll(c, pos, 0, -10)
+	back := w.View()
+	if (back.To-back.From)-(before.To-before.From) > time.Millisecond || (back.From-before.From).Abs() > time.Millisecond {
+		t.Errorf("zooming out again gave %v..%v, want %v..%v", back.From, back.To, before.From, before.To)
+	}
+	if !w.Following() {
+		t.Error("zooming stopped following")
+	}
+}
+
+func TestDragPansAndStopsFollowing(t *testing.T) {
+	test.NewTempApp(t)
+	w := NewTimeline(dataOf(fixture.Buffered()))
+	c := window(t, w)
+	if !w.Following() {
+		t.Fatal("a new timeline does not follow")
+	}
+	from, to := w.Range()
+	v := w.View()
+	perPixel := v.TimeAt(101) - v.TimeAt(1)
+
+	test.Drag(c, fyne.NewPos(600, 300), -100, 0) // drag left: later times come into view
+	f2, t2 := w.Range()
+	if shift := f2 - from; (shift-perPixel).Abs() > time.Millisecond || t2-f2 != to-from {
+		t.Errorf("range %v..%v after dragging 100 px left from %v..%v, want shifted by %v", f2, t2, from, to, perPixel)
+	}
+	if w.Following() {
+		t.Error("still following after a pan")
+	}
+	w.Fit()
+	if f3, t3 := w.Range(); f3 != from || t3 != to || !w.Following() {
+		t.Errorf("Fit gave %v..%v following=%v", f3, t3, w.Following())
+	}
+}
+
+func TestFollowsLiveData(t *testing.T) {
+	test.NewTempApp(t)
+	s := inspector.NewSession(inspector.Limits{})
+	lane := s.AddLane(inspector.LaneInfo{Name: "live", Kind: inspector.LaneSubscription})
+	conn := lane.StartConn(0, "GET", "http://x/", nil, "")
+	addEvent := func(at time.Duration) {
+		read := lane.AddRead(conn, at, 0, 9, 9)
+		lane.AddItem(conn, &inspector.Item{Kind: inspector.ItemEvent, Raw: []byte("data: x\n\n"), FirstRead: read, LastRead: read}, at, 0)
+	}
+	addEvent(2 * time.Second)
+	d := &timeline.Data{Snapshot: s.Snapshot()}
+	w := NewTimeline(d)
+	window(t, w)
+
+	addEvent(20 * time.Second)
+	d.Snapshot = s.Snapshot()
+	w.SetData(d)
+	if _, to := w.Range(); to < 20*time.Second {
+		t.Errorf("following view ends at %v, before the new event at 20 s", to)
+	}
+	// After a pan the view stays put.
+	w.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(50, 0)})
+	from, to := w.Range()
+	addEvent(40 * time.Second)
+	d.Snapshot = s.Snapshot()
+	w.SetData(d)
+	if f2, t2 := w.Range(); f2 != from || t2 != to {
+		t.Errorf("view moved to %v..%v after a pan, want %v..%v", f2, t2, from, to)
+	}
+}
+
+func TestHover(t *testing.T) {
+	test.NewTempApp(t)
+	w := NewTimeline(dataOf(fixture.Clean()))
+	c := window(t, w)
+	test.MoveMouse(c, fyne.NewPos(400, 200))
+	if v := w.View(); !v.Hovering || v.Hover != (plot.Point{X: 400, Y: 200}) {
+		t.Errorf("after moving the mouse: hover %v, %v", v.Hover, v.Hovering)
+	}
+	test.MoveMouse(c, fyne.NewPos(-50, -50)) // off the widget
+	if w.View().Hovering {
+		t.Error("still hovering after the mouse left")
+	}
+}
+
+// tickOf finds a point over the given event's tick.
+func tickOf(t *testing.T, w *Timeline, lane, index int) fyne.Position {
+	t.Helper()
+	v := w.View()
+	x := v.X(w.Data().Snapshot.Lane(lane).Arrival(index))
+	for y := 0.0; y < v.Height; y++ {
+		if l, i, ok := timeline.EventAt(w.Data(), v, x, y); ok && l == lane && i == index {
+			return fyne.NewPos(float32(x), float32(y))
+		}
+	}
+	t.Fatalf("no point over event %d of lane %d", index, lane)
+	return fyne.Position{}
+}
+
+func TestTapSelectsEvent(t *testing.T) {
+	test.NewTempApp(t)
+	w := NewTimeline(dataOf(fixture.Clean()))
+	c := window(t, w)
+	var got []inspector.EventRef
+	w.OnSelect = func(ref inspector.EventRef) { got = append(got, ref) }
+
+	test.TapCanvas(c, tickOf(t, w, 2, 12))
+	want := inspector.EventRef{Lane: 2, Seq: 12}
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("OnSelect got %v, want [%v]", got, want)
+	}
+	if w.Selected() != want {
+		t.Errorf("Selected = %v", w.Selected())
+	}
+	test.TapCanvas(c, fyne.NewPos(500, 10)) // the title: no event
+	if len(got) != 1 || w.Selected() != want {
+		t.Errorf("tapping the title changed the selection: %v, %v", got, w.Selected())
+	}
+}
+
+func TestRendersSelectionAndHover(t *testing.T) {
+	test.NewTempApp(t)
+	w := NewTimeline(dataOf(fixture.Buffered()))
+	c := window(t, w)
+	pos := tickOf(t, w, 2, 40)
+	test.TapCanvas(c, pos)
+	test.MoveMouse(c, pos)
+	golden.Image(t, "testdata/timeline-buffered-selected.png", capture(t, w), *update)
+}
