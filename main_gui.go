@@ -1,13 +1,7 @@
 package main
 
-import (
-	"fmt"
-	"os"
-)
+import "sseinspector/app/gui"
 
-// runGUI runs the desktop inspector. This placeholder stands until the
-// desktop package is in place.
-func runGUI(args []string) int {
-	fmt.Fprintln(os.Stderr, "the desktop inspector is not built yet")
-	return 1
-}
+// runGUI runs the desktop inspector: with no arguments on an empty
+// session, "demo" on the built-in demonstration, "open SESSION" on a file.
+func runGUI(args []string) int { return gui.Main(args) }

@@ -81,6 +81,9 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 		return UsageError(env, fs, "%v", err)
 	}
 	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane)
+	for _, f := range d.Findings {
+		d.Highlight = append(d.Highlight, f.Events...)
+	}
 
 	v := timeline.FitView(d, float64(*width), float64(*height))
 	if *from != "" {
@@ -107,13 +110,11 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 
 // analyzeForTimeline computes what the timeline draws besides the
 // recording: per-event delays by lane, the matches with the reference
-// lane, and the diagnosis' findings.
-//
-// It is the hook for the analysis in package inspector, which is not in
-// this tree yet: until it is, it returns nothing and the export shows the
-// recording alone (events, bytes, reads, disconnects and reconnects).
+// lane, and the diagnosis' findings, exactly as compare and the desktop
+// view do.
 func analyzeForTimeline(snap *inspector.Snapshot, refLane int) (map[int][]inspector.Delay, []inspector.Match, []inspector.Finding) {
-	return nil, nil, nil
+	r := inspector.Analyze(snap, inspector.Options{Reference: refLane})
+	return r.Delays, r.Matches, r.Findings
 }
 
 // referenceLane resolves --reference (a lane ID or name, any case); empty

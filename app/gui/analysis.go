@@ -1,0 +1,71 @@
+package gui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"sseinspector/inspector"
+)
+
+// analysis is what the window shows of inspector's analysis of a snapshot.
+type analysis struct {
+	report   *inspector.Report
+	findings []inspector.Finding
+	delays   map[int][]inspector.Delay
+	matches  []inspector.Match
+	refLane  int
+	delayIdx map[inspector.EventRef]time.Duration
+	figures  string // a one-line summary of the measured figures
+}
+
+// delayOf returns an event's measured delay.
+func (a *analysis) delayOf(lane int, seq int64) (time.Duration, bool) {
+	d, ok := a.delayIdx[inspector.EventRef{Lane: lane, Seq: seq}]
+	return d, ok
+}
+
+// analyze runs the inspector's analysis against the reference lane. It runs
+// off the UI goroutine.
+func analyze(snap *inspector.Snapshot, ref int) analysis {
+	if len(snap.Lanes) == 0 {
+		return analysis{}
+	}
+	r := inspector.Analyze(snap, inspector.Options{Reference: ref})
+	a := analysis{report: r, findings: r.Findings, delays: r.Delays, matches: r.Matches, refLane: r.ReferenceID}
+	n := 0
+	for _, ds := range r.Delays {
+		n += len(ds)
+	}
+	a.delayIdx = make(map[inspector.EventRef]time.Duration, n)
+	for _, ds := range r.Delays {
+		for _, d := range ds {
+			a.delayIdx[inspector.EventRef{Lane: d.Lane, Seq: d.Seq}] = d.Delay
+		}
+	}
+	a.figures = figuresLine(r)
+	return a
+}
+
+// figuresLine summarises the per-lane delay percentiles, so "no problems
+// found" comes with the numbers that back it.
+func figuresLine(r *inspector.Report) string {
+	var parts []string
+	names := make([]string, 0, len(r.Delay))
+	for name := range r.Delay {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		d := r.Delay[name]
+		if d.Count == 0 {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s: delay p50 %.1f ms, p95 %.1f ms, max %.1f ms over %d events (%s)", name, d.P50, d.P95, d.Max, d.Count, d.Source))
+	}
+	if len(parts) == 0 {
+		return "No per-event delays measured yet."
+	}
+	return strings.Join(parts, "; ") + "."
+}

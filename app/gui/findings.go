@@ -1,0 +1,125 @@
+package gui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"sseinspector/inspector"
+)
+
+// findingPanel lists the diagnosis: each finding's title and severity;
+// choosing one shows its evidence and fix and highlights its events on the
+// timeline.
+type findingPanel struct {
+	ui           *Inspector
+	list         *widget.List
+	detail       *widget.Label
+	summary      *widget.Label
+	items        []inspector.Finding
+	selected     string // ID of the chosen finding, kept across refreshes
+	onShowDetail func()
+}
+
+func newFindingPanel(ui *Inspector) *findingPanel {
+	p := &findingPanel{ui: ui}
+	p.list = widget.NewList(
+		func() int { return len(p.items) },
+		func() fyne.CanvasObject {
+			icon := widget.NewIcon(theme.InfoIcon())
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, icon, nil, l)
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(p.items) {
+				return
+			}
+			f := p.items[id]
+			c := o.(*fyne.Container)
+			c.Objects[1].(*widget.Icon).SetResource(severityIcon(f.Severity))
+			c.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s — %s", strings.ToUpper(f.Severity.String()), f.Title))
+		})
+	p.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(p.items) {
+			p.choose(p.items[id])
+		}
+	}
+	p.summary = widget.NewLabel("No data yet: add a stream, or press Demo.")
+	p.summary.Wrapping = fyne.TextWrapWord
+	p.detail = widget.NewLabel("")
+	p.detail.Wrapping = fyne.TextWrapWord
+	return p
+}
+
+func (p *findingPanel) object() fyne.CanvasObject {
+	split := container.NewVSplit(p.list, container.NewVScroll(p.detail))
+	split.SetOffset(0.4)
+	return container.NewBorder(p.summary, nil, nil, nil, split)
+}
+
+func severityIcon(s inspector.Severity) fyne.Resource {
+	switch s {
+	case inspector.SeverityError:
+		return theme.ErrorIcon()
+	case inspector.SeverityWarning:
+		return theme.WarningIcon()
+	}
+	return theme.InfoIcon()
+}
+
+// set shows a new list of findings, keeping the chosen one if still there.
+func (p *findingPanel) set(fs []inspector.Finding) {
+	p.items = fs
+	p.list.Refresh()
+	switch {
+	case p.ui.snap == nil || len(p.ui.snap.Lanes) == 0:
+		p.summary.SetText("No data yet: add a stream, or press Demo.")
+	case len(fs) == 0:
+		p.summary.SetText("No problems found. " + p.ui.result.figures)
+	default:
+		warn := 0
+		for _, f := range fs {
+			if f.Severity >= inspector.SeverityWarning {
+				warn++
+			}
+		}
+		p.summary.SetText(fmt.Sprintf("%d findings, %d needing attention. Choose one for its evidence and fix.", len(fs), warn))
+	}
+	for i, f := range fs {
+		if f.ID == p.selected {
+			p.detail.SetText(findingText(f))
+			p.ui.timeline.highlight(f.Events)
+			p.list.Select(i)
+			return
+		}
+	}
+	if p.selected != "" {
+		p.selected = ""
+		p.detail.SetText("")
+		p.ui.timeline.highlight(nil)
+	}
+}
+
+func (p *findingPanel) choose(f inspector.Finding) {
+	p.selected = f.ID
+	p.detail.SetText(findingText(f))
+	p.ui.timeline.highlight(f.Events)
+}
+
+// findingText renders a finding's evidence and fix.
+func findingText(f inspector.Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s, confidence %.0f%%)\n\nEvidence:\n", f.Title, f.Severity, f.Confidence*100)
+	for _, e := range f.Evidence {
+		fmt.Fprintf(&b, "  • %s\n", e)
+	}
+	if f.Fix != "" {
+		fmt.Fprintf(&b, "\nFix:\n%s\n", f.Fix)
+	}
+	return b.String()
+}

@@ -1,0 +1,181 @@
+package gui
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"sseinspector/inspector"
+)
+
+// walk visits every object under o, including the content of containers
+// and of widgets' renderers.
+func walk(t *testing.T, o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) bool {
+	if o == nil || !visit(o) {
+		return false
+	}
+	var children []fyne.CanvasObject
+	switch c := o.(type) {
+	case *fyne.Container:
+		children = c.Objects
+	case fyne.Widget:
+		children = test.TempWidgetRenderer(t, c).Objects()
+	}
+	for _, ch := range children {
+		if !walk(t, ch, visit) {
+			return false
+		}
+	}
+	return true
+}
+
+// find returns the first object under root satisfying match.
+func find[T fyne.CanvasObject](t *testing.T, root fyne.CanvasObject, match func(T) bool) T {
+	var found T
+	walk(t, root, func(o fyne.CanvasObject) bool {
+		if v, ok := o.(T); ok && match(v) {
+			found = v
+			return false
+		}
+		return true
+	})
+	return found
+}
+
+func newTestInspector(t *testing.T) (*Inspector, fyne.Window) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	ui := New(a, w)
+	t.Cleanup(ui.Close)
+	return ui, w
+}
+
+// sseServer streams n events then keeps the connection open; it closes
+// served when the first request arrives.
+func sseServer(t *testing.T, n int) (*httptest.Server, chan struct{}) {
+	served := make(chan struct{}, 8)
+	stop := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(w, "id: %d\ndata: event %d\n\n", i, i)
+		}
+		w.(http.Flusher).Flush()
+		served <- struct{}{}
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	t.Cleanup(func() { close(stop); srv.Close() })
+	return srv, served
+}
+
+// waitLane waits until the lane has n events, driven by the session's
+// change signal.
+func waitLane(t *testing.T, s *inspector.Session, id, n int) *inspector.LaneSnapshot {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		if l := s.Lane(id); l != nil {
+			if snap := l.Snapshot(); snap.Len() >= n {
+				return snap
+			}
+		}
+		select {
+		case <-s.Changed():
+		case <-deadline:
+			t.Fatalf("lane %d did not reach %d events", id, n)
+		}
+	}
+}
+
+func TestAddStreamDialogCreatesALane(t *testing.T) {
+	ui, w := newTestInspector(t)
+	srv, served := sseServer(t, 3)
+	ui.ShowAddStream()
+	dlg := w.Canvas().Overlays().Top()
+	if dlg == nil {
+		t.Fatal("no dialog shown")
+	}
+	url := find(t, dlg, func(*widget.SelectEntry) bool { return true })
+	if url == nil {
+		t.Fatal("no URL entry in the dialog")
+	}
+	test.Type(url, srv.URL+"/stream")
+	headers := find(t, dlg, func(e *widget.Entry) bool { return e.MultiLine && e.PlaceHolder != "" && e.PlaceHolder[0] == 'A' })
+	test.Type(headers, "X-Test: yes")
+	subscribe := find(t, dlg, func(b *widget.Button) bool { return b.Text == "Subscribe" })
+	if subscribe == nil {
+		t.Fatal("no Subscribe button")
+	}
+	test.Tap(subscribe)
+	lanes := ui.sess.Lanes()
+	if len(lanes) != 1 {
+		t.Fatalf("lanes = %d after subscribing, want 1", len(lanes))
+	}
+	<-served
+	snap := waitLane(t, ui.sess, lanes[0].ID(), 3)
+	if got := snap.Conns[0].RequestHeader.Get("X-Test"); got != "yes" {
+		t.Fatalf("custom header not sent: %q", got)
+	}
+	if ev := snap.Event(2); ev.Data != "event 3" || ev.ID != "3" {
+		t.Fatalf("third event = %+v", ev)
+	}
+	// The URL is remembered for next time.
+	if r := ui.recentStreams(); len(r) != 1 || r[0].URL != srv.URL+"/stream" || r[0].Headers != "X-Test: yes" {
+		t.Fatalf("recent streams = %+v", r)
+	}
+}
+
+func TestAddStreamRejectsBadInput(t *testing.T) {
+	ui, _ := newTestInspector(t)
+	for _, f := range []streamForm{{URL: "ftp://x/"}, {URL: "not a url"}, {URL: "http://127.0.0.1:1/", Headers: "no colon"}} {
+		if _, err := ui.AddStream(f, ""); err == nil {
+			t.Errorf("AddStream(%+v) succeeded", f)
+		}
+	}
+	if n := len(ui.sess.Lanes()); n != 0 {
+		t.Fatalf("bad input created %d lanes", n)
+	}
+}
+
+func TestEventTableFiltersAndShowsDetail(t *testing.T) {
+	ui, _ := newTestInspector(t)
+	s := inspector.NewSession(inspector.Limits{})
+	l := s.AddLane(inspector.LaneInfo{Name: "direct", Kind: inspector.LaneSubscription, URL: "http://127.0.0.1/x"})
+	c := l.StartConn(0, "GET", "http://127.0.0.1/x", http.Header{"Accept": {"text/event-stream"}}, "")
+	l.SetResponse(c, time.Millisecond, 200, "HTTP/1.1", http.Header{"Content-Type": {"text/event-stream"}})
+	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &inspector.Parser{}}
+	rec.Feed(2*time.Millisecond, 0, 60, []byte("event: ping\ndata: one\n\nid: 2\ndata: two\r\n\r\nevent: ping\ndata: three\n\n"))
+	ui.setSession(s, "fixture")
+	if n := len(ui.events.rows); n != 3 {
+		t.Fatalf("table rows = %d, want 3", n)
+	}
+	test.Type(ui.events.text, "/^t/")
+	if n := len(ui.events.rows); n != 2 {
+		t.Fatalf("rows after /^t/ = %d, want 2", n)
+	}
+	ui.events.text.SetText("")
+	ui.events.types.SetSelected("ping")
+	if n := len(ui.events.rows); n != 2 {
+		t.Fatalf("rows of type ping = %d, want 2", n)
+	}
+	ui.events.types.SetSelectedIndex(0)
+	ui.selectEvent(l.ID(), 1, false)
+	text := ui.detail.text.Text
+	for _, want := range []string{"id        \"2\"", "data: two␍␊", "Content-Type: text/event-stream", "completed 3 events at once"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("detail lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -1,0 +1,206 @@
+package gui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"sseinspector/inspector"
+)
+
+// lanePanel is the sidebar: one row per lane with its URL, state and
+// figures, and the per-lane actions.
+type lanePanel struct {
+	ui   *Inspector
+	list *widget.List
+	snap *inspector.Snapshot
+	rate map[int]rateSample
+}
+
+// rateSample remembers a lane's event count a moment ago, for events/s.
+type rateSample struct {
+	at     time.Duration
+	events int64
+	rate   float64
+}
+
+func newLanePanel(ui *Inspector) *lanePanel {
+	p := &lanePanel{ui: ui, rate: map[int]rateSample{}}
+	p.list = widget.NewList(p.length, p.create, p.updateItem)
+	p.list.HideSeparators = false
+	return p
+}
+
+func (p *lanePanel) object() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("Lanes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewBorder(title, nil, nil, nil, p.list)
+}
+
+func (p *lanePanel) length() int {
+	if p.snap == nil {
+		return 0
+	}
+	return len(p.snap.Lanes)
+}
+
+// laneRow holds the widgets of one row; the list recycles them.
+type laneRow struct {
+	name, url, state, figures     *widget.Label
+	pause, reconnect, ref, remove *widget.Button
+	box                           *fyne.Container
+}
+
+func (p *lanePanel) create() fyne.CanvasObject {
+	r := &laneRow{
+		name:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		url:     widget.NewLabel(""),
+		state:   widget.NewLabel(""),
+		figures: widget.NewLabel(""),
+	}
+	for _, l := range []*widget.Label{r.name, r.url, r.state, r.figures} {
+		l.Truncation = fyne.TextTruncateEllipsis
+	}
+	r.pause = widget.NewButtonWithIcon("", theme.MediaPauseIcon(), nil)
+	r.reconnect = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), nil)
+	r.ref = widget.NewButtonWithIcon("ref", theme.RadioButtonIcon(), nil)
+	r.remove = widget.NewButtonWithIcon("", theme.DeleteIcon(), nil)
+	for _, b := range []*widget.Button{r.pause, r.reconnect, r.ref, r.remove} {
+		b.Importance = widget.LowImportance
+	}
+	actions := container.NewHBox(r.ref, r.pause, r.reconnect, r.remove)
+	r.box = container.NewVBox(r.name, r.url, r.state, r.figures, actions)
+	return &laneItem{row: r, BaseWidget: widget.BaseWidget{}}
+}
+
+// laneItem wraps a row so the list can hand it back to updateItem.
+type laneItem struct {
+	widget.BaseWidget
+	row *laneRow
+}
+
+func (li *laneItem) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(li.row.box)
+}
+
+func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
+	if p.snap == nil || id >= len(p.snap.Lanes) {
+		return
+	}
+	l := p.snap.Lanes[id]
+	r := o.(*laneItem).row
+	laneID := l.Info.ID
+	r.name.SetText(fmt.Sprintf("%s  #%d", laneName(l), laneID))
+	r.url.SetText(l.Info.URL)
+	r.state.SetText(stateText(l))
+	r.state.Importance = stateImportance(l.State)
+	r.state.Refresh()
+	r.figures.SetText(fmt.Sprintf("%d events · %s · %.1f ev/s", l.TotalEvents(), humanBytes(l.Bytes()), p.rate[laneID].rate))
+	sub := p.ui.subs[laneID]
+	isRef := p.ui.reference(p.snap) == laneID
+	if isRef {
+		r.ref.SetIcon(theme.RadioButtonCheckedIcon())
+		r.ref.Importance = widget.HighImportance
+	} else {
+		r.ref.SetIcon(theme.RadioButtonIcon())
+		r.ref.Importance = widget.LowImportance
+	}
+	r.ref.OnTapped = func() { p.ui.setReference(laneID) }
+	r.ref.Refresh()
+	if sub == nil {
+		r.pause.Disable()
+		r.reconnect.Disable()
+	} else {
+		r.pause.Enable()
+		r.reconnect.Enable()
+		paused := l.State == inspector.StatePaused
+		if paused {
+			r.pause.SetIcon(theme.MediaPlayIcon())
+		} else {
+			r.pause.SetIcon(theme.MediaPauseIcon())
+		}
+		r.pause.OnTapped = func() { sub.SetPaused(!paused) }
+		r.reconnect.OnTapped = sub.ReconnectNow
+	}
+	r.remove.OnTapped = func() { p.ui.removeLane(laneID) }
+}
+
+// set shows a new snapshot and updates the events/s figures.
+func (p *lanePanel) set(snap *inspector.Snapshot) {
+	p.snap = snap
+	for _, l := range snap.Lanes {
+		s, ok := p.rate[l.Info.ID]
+		n := l.TotalEvents()
+		if !ok {
+			p.rate[l.Info.ID] = rateSample{at: snap.Taken, events: n}
+			continue
+		}
+		if dt := snap.Taken - s.at; dt >= time.Second {
+			s.rate = float64(n-s.events) / dt.Seconds()
+			s.at, s.events = snap.Taken, n
+			p.rate[l.Info.ID] = s
+		}
+	}
+	p.list.Refresh()
+}
+
+func (p *lanePanel) refresh() { p.list.Refresh() }
+
+func laneName(l *inspector.LaneSnapshot) string {
+	if l.Info.Name != "" {
+		return l.Info.Name
+	}
+	return string(l.Info.Kind)
+}
+
+// stateText is the lane state with the cause of a failure or the last close.
+func stateText(l *inspector.LaneSnapshot) string {
+	s := string(l.State)
+	if l.StateDetail != "" {
+		s += ": " + l.StateDetail
+	}
+	if n := len(l.Conns); n > 1 {
+		s += fmt.Sprintf(" · %d connections", n)
+	}
+	return s
+}
+
+func stateImportance(s inspector.LaneState) widget.Importance {
+	switch s {
+	case inspector.StateOpen:
+		return widget.SuccessImportance
+	case inspector.StateFailed:
+		return widget.DangerImportance
+	case inspector.StateReconnecting, inspector.StateConnecting:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// removeLane stops a lane's subscription and drops it from the session.
+func (ui *Inspector) removeLane(id int) {
+	if sub := ui.subs[id]; sub != nil {
+		sub.Stop()
+		delete(ui.subs, id)
+	}
+	if int(ui.refLane.Load()) == id {
+		ui.refLane.Store(0)
+	}
+	ui.sess.RemoveLane(id)
+	ui.events.reset()
+}

@@ -1,0 +1,158 @@
+package gui
+
+import (
+	"context"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"sseinspector/app/demo"
+	"sseinspector/inspector"
+)
+
+// Inspector is the main window's state: the session shown, its live
+// subscriptions, and the panels that display it. Its methods run on the
+// Fyne main goroutine unless they say otherwise.
+type Inspector struct {
+	app fyne.App
+	win fyne.Window
+
+	sess    *inspector.Session
+	cur     atomic.Pointer[inspector.Session] // sess, for goroutines (the tap)
+	name    string                            // shown in the title and in exported images
+	subs    map[int]*inspector.Subscription
+	ctx     context.Context    // ends with the current session
+	stop    context.CancelFunc // stops the current session's subscriptions and refresh loop
+	refLane atomic.Int64       // reference lane ID, read by the refresh loop
+	demo    *demo.Demo
+	tap     *tapRunner
+
+	snap   *inspector.Snapshot
+	result analysis
+
+	lanes    *lanePanel
+	timeline *timelineView
+	events   *eventPanel
+	detail   *detailPanel
+	findings *findingPanel
+	status   *widget.Label
+}
+
+// New builds the inspector's content into w, on an empty session.
+func New(a fyne.App, w fyne.Window) *Inspector {
+	ui := &Inspector{app: a, win: w, subs: map[int]*inspector.Subscription{}}
+	ui.lanes = newLanePanel(ui)
+	ui.timeline = newTimelineView(ui)
+	ui.events = newEventPanel(ui)
+	ui.detail = newDetailPanel()
+	ui.findings = newFindingPanel(ui)
+	ui.status = widget.NewLabel("")
+	ui.status.Truncation = fyne.TextTruncateEllipsis
+
+	bottom := container.NewHSplit(ui.events.object(),
+		container.NewAppTabs(
+			container.NewTabItemWithIcon("Diagnosis", theme.WarningIcon(), ui.findings.object()),
+			container.NewTabItemWithIcon("Event", theme.InfoIcon(), ui.detail.object()),
+		))
+	bottom.SetOffset(0.58)
+	ui.findings.onShowDetail = func() {}
+	centre := container.NewVSplit(ui.timeline.object(), bottom)
+	centre.SetOffset(0.55)
+	main := container.NewHSplit(ui.lanes.object(), centre)
+	main.SetOffset(0.2)
+	w.SetContent(container.NewBorder(ui.toolbar(), ui.status, nil, nil, main))
+	ui.addShortcuts()
+	ui.setSession(inspector.NewSession(inspector.Limits{}), "")
+	return ui
+}
+
+// toolbar is a row of labelled buttons: the actions must be readable at a
+// glance by someone who opens the tool for the first time.
+func (ui *Inspector) toolbar() fyne.CanvasObject {
+	b := func(label string, icon fyne.Resource, f func()) *widget.Button {
+		btn := widget.NewButtonWithIcon(label, icon, f)
+		btn.Importance = widget.LowImportance
+		return btn
+	}
+	demoBtn := b("Demo", theme.MediaPlayIcon(), ui.StartDemo)
+	demoBtn.Importance = widget.HighImportance
+	return container.NewHBox(
+		b("Add stream", theme.ContentAddIcon(), ui.ShowAddStream),
+		b("Compare", theme.ViewRefreshIcon(), ui.ShowCompare),
+		b("Tap", theme.ComputerIcon(), ui.ShowTap),
+		demoBtn,
+		widget.NewSeparator(),
+		b("Open", theme.FolderOpenIcon(), ui.ShowOpen),
+		b("Save", theme.DocumentSaveIcon(), ui.ShowSave),
+		b("Export image", theme.FileImageIcon(), ui.ShowExport),
+		widget.NewSeparator(),
+		b("Fit", theme.ZoomFitIcon(), func() { ui.timeline.fit() }),
+	)
+}
+
+// Close stops everything the window started.
+func (ui *Inspector) Close() {
+	if ui.stop != nil {
+		ui.stop()
+	}
+	if ui.demo != nil {
+		ui.demo.Close()
+		ui.demo = nil
+	}
+	if ui.tap != nil {
+		ui.tap.close()
+		ui.tap = nil
+	}
+}
+
+// Session returns the session on display.
+func (ui *Inspector) Session() *inspector.Session { return ui.sess }
+
+// setSession replaces the session on display, stopping the old one's
+// subscriptions, and starts the refresh loop for the new one.
+func (ui *Inspector) setSession(s *inspector.Session, name string) {
+	if ui.stop != nil {
+		ui.stop()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ui.ctx, ui.stop = ctx, cancel
+	ui.sess, ui.name = s, name
+	ui.cur.Store(s)
+	ui.subs = map[int]*inspector.Subscription{}
+	ui.refLane.Store(0)
+	ui.snap, ui.result = s.Snapshot(), analysis{}
+	ui.events.reset()
+	ui.detail.clear()
+	ui.timeline.reset()
+	ui.apply(s, ui.snap, &ui.result)
+	title := "SSE Inspector"
+	if name != "" {
+		title += " — " + name
+	}
+	ui.win.SetTitle(title)
+	go ui.refreshLoop(ctx, s)
+}
+
+// setReference makes a lane the reference for per-event delays.
+func (ui *Inspector) setReference(id int) {
+	ui.refLane.Store(int64(id))
+	ui.lanes.refresh()
+	ui.sess.Touch()
+}
+
+// reference returns the reference lane ID, choosing the first lane when
+// none was chosen and there are several.
+func (ui *Inspector) reference(snap *inspector.Snapshot) int {
+	if id := int(ui.refLane.Load()); id != 0 && snap.Lane(id) != nil {
+		return id
+	}
+	for _, l := range snap.Lanes {
+		if l.Info.Kind != inspector.LaneRequest {
+			return l.Info.ID
+		}
+	}
+	return 0
+}
