@@ -83,7 +83,7 @@ func checkProxyBuffering(d *diag, nginx bool) []Finding {
 			f.Confidence = 0.9
 		} else {
 			f.ID = "proxy-buffering"
-			f.Title = "A proxy between the origin and " + p.name() + " buffers the stream"
+			f.Title = fmt.Sprintf("A proxy buffers the stream of %q: held headers and page-sized bursts the direct lane does not show", p.name())
 			f.Fix = proxyBufferingFix
 			f.Confidence = 0.7
 		}

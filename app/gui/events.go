@@ -70,7 +70,7 @@ var eventColumns = []struct {
 	title string
 	width float32
 }{
-	{"time", 90}, {"lane", 110}, {"type", 90}, {"id", 80}, {"size", 70}, {"delay", 80}, {"data", 420},
+	{"time", 78}, {"lane", 96}, {"type", 78}, {"id", 56}, {"size", 68}, {"delay", 72}, {"data", 480},
 }
 
 func newEventPanel(ui *Inspector) *eventPanel {

@@ -98,6 +98,13 @@ func (p *findingPanel) set(fs []inspector.Finding) {
 			return
 		}
 	}
+	// Show the most severe finding's evidence and fix straight away: the
+	// fix is what a user came for.
+	if len(fs) > 0 {
+		p.choose(fs[0])
+		p.list.Select(0)
+		return
+	}
 	if p.selected != "" {
 		p.selected = ""
 		p.detail.SetText("")

@@ -32,7 +32,7 @@ func Main(args []string) int {
 	a := app.NewWithID(AppID)
 	w := a.NewWindow("SSE Inspector")
 	ui := New(a, w)
-	w.Resize(fyne.NewSize(1400, 880))
+	w.Resize(fyne.NewSize(1280, 800))
 	w.SetMaster()
 	switch mode {
 	case "demo":

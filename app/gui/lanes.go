@@ -21,10 +21,14 @@ type lanePanel struct {
 	rate map[int]rateSample
 }
 
-// rateSample remembers a lane's event count a moment ago, for events/s.
+// rateWindow is the span events/s is averaged over: long enough that a
+// lane receiving bursts every few seconds does not flicker to zero.
+const rateWindow = 5 * time.Second
+
+// rateSample remembers a lane's event counts over the last rateWindow.
 type rateSample struct {
-	at     time.Duration
-	events int64
+	at     []time.Duration
+	events []int64
 	rate   float64
 }
 
@@ -73,7 +77,9 @@ func (p *lanePanel) create() fyne.CanvasObject {
 	}
 	actions := container.NewHBox(r.ref, r.pause, r.reconnect, r.remove)
 	r.box = container.NewVBox(r.name, r.url, r.state, r.figures, actions)
-	return &laneItem{row: r, BaseWidget: widget.BaseWidget{}}
+	item := &laneItem{row: r}
+	item.ExtendBaseWidget(item)
+	return item
 }
 
 // laneItem wraps a row so the list can hand it back to updateItem.
@@ -132,17 +138,16 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 func (p *lanePanel) set(snap *inspector.Snapshot) {
 	p.snap = snap
 	for _, l := range snap.Lanes {
-		s, ok := p.rate[l.Info.ID]
+		s := p.rate[l.Info.ID]
 		n := l.TotalEvents()
-		if !ok {
-			p.rate[l.Info.ID] = rateSample{at: snap.Taken, events: n}
-			continue
+		s.at, s.events = append(s.at, snap.Taken), append(s.events, n)
+		for len(s.at) > 2 && snap.Taken-s.at[1] >= rateWindow {
+			s.at, s.events = s.at[1:], s.events[1:]
 		}
-		if dt := snap.Taken - s.at; dt >= time.Second {
-			s.rate = float64(n-s.events) / dt.Seconds()
-			s.at, s.events = snap.Taken, n
-			p.rate[l.Info.ID] = s
+		if dt := snap.Taken - s.at[0]; dt >= time.Second {
+			s.rate = float64(n-s.events[0]) / dt.Seconds()
 		}
+		p.rate[l.Info.ID] = s
 	}
 	p.list.Refresh()
 }
