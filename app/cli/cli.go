@@ -18,6 +18,9 @@ type Command struct {
 	Name    string // as typed: "watch"
 	Usage   string // one line after the name: "[flags] URL..."
 	Summary string // one line for the command list
+	// Aliases maps short flag names to the long ones sharing their
+	// variable, so --help lists "-H, --header" once.
+	Aliases map[string]string
 	// Run executes the command. ctx is cancelled on SIGINT/SIGTERM. It
 	// returns the process exit code.
 	Run func(ctx context.Context, env *Env, args []string) int
@@ -81,7 +84,8 @@ func Run(ctx context.Context, env *Env, args []string) int {
 // PrintUsage lists the commands.
 func PrintUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: sseinspector [COMMAND] [flags]")
-	fmt.Fprintln(w, "\nWith no command, opens the desktop inspector.")
+	fmt.Fprintln(w, "\nWith no command, opens the desktop inspector; 'sseinspector demo' opens it on the")
+	fmt.Fprintln(w, "built-in demo (direct vs a buffering proxy), 'sseinspector open SESSION' on a saved session.")
 	fmt.Fprintln(w, "\nCommands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
@@ -102,7 +106,7 @@ func NewFlagSet(env *Env, c *Command) *flag.FlagSet {
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprintf(out, "Usage: sseinspector %s %s\n\n%s\n\nFlags:\n", c.Name, c.Usage, c.Summary)
-		fs.PrintDefaults()
+		printFlags(fs, c.Aliases)
 	}
 	return fs
 }
@@ -147,4 +151,34 @@ func (h *HeaderFlag) Set(v string) error {
 	}
 	*h = append(*h, v)
 	return nil
+}
+
+// printFlags lists the flags with each short spelling beside its long one,
+// instead of twice as the flag package would.
+func printFlags(fs *flag.FlagSet, aliases map[string]string) {
+	short := map[string]string{}
+	for s, l := range aliases {
+		short[l] = s
+	}
+	out := fs.Output()
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, isShort := aliases[f.Name]; isShort {
+			return
+		}
+		placeholder, usage := flag.UnquoteUsage(f)
+		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool {
+			placeholder = ""
+		}
+		names := "--" + f.Name
+		if s, ok := short[f.Name]; ok {
+			names = "-" + s + ", " + names
+		}
+		if placeholder != "" {
+			names += " " + placeholder
+		}
+		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(out, "  %s\n    \t%s\n", names, usage)
+	})
 }

@@ -8,15 +8,17 @@ import (
 	"strings"
 	"time"
 
+	"sseinspector/app/demo"
 	"sseinspector/inspector"
 )
 
 func init() {
 	Register(&Command{
 		Name:    "compare",
-		Usage:   "[flags] DIRECT PROXIED",
+		Usage:   "[flags] DIRECT PROXIED | --demo [flags]",
 		Summary: "subscribe to a stream directly and through a proxy at once, and name what delays or drops events",
 		Run:     runCompare,
+		Aliases: watchAliases,
 	})
 }
 
@@ -31,20 +33,33 @@ const DefaultCompareDuration = 15 * time.Second
 func runCompare(ctx context.Context, env *Env, args []string) int {
 	fs := NewFlagSet(env, Lookup("compare"))
 	var headers HeaderFlag
-	fs.Var(&headers, "H", "request `header` \"Name: value\" sent on both streams (repeatable)")
-	method := fs.String("X", "", "request `method` (default GET, or POST with -d)")
-	data := fs.String("d", "", "request `body` sent on both streams; @file reads it from a file")
-	lastID := fs.String("last-event-id", "", "Last-Event-ID to send on the first connection")
-	readTimeout := fs.Duration("read-timeout", 0, "reconnect when no byte arrived for this `long` (0: never, as a browser)")
-	duration := fs.Duration("duration", DefaultCompareDuration, "how `long` to record")
-	out := fs.String("o", "", "save the recorded session to this `file`")
+	var method, data, out string
+	for _, name := range []string{"H", "header"} {
+		fs.Var(&headers, name, "request header `NAME: VALUE` sent on both streams (repeatable)")
+	}
+	for _, name := range []string{"X", "request"} {
+		fs.StringVar(&method, name, "", "request `METHOD` (default GET, or POST with --data)")
+	}
+	for _, name := range []string{"d", "data"} {
+		fs.StringVar(&data, name, "", "request `BODY` sent on both streams; @FILE reads it from a file")
+	}
+	for _, name := range []string{"o", "output"} {
+		fs.StringVar(&out, name, "", "save the recorded session to `FILE`")
+	}
+	lastID := fs.String("last-event-id", "", "`ID` to send as Last-Event-ID on the first connection")
+	readTimeout := fs.Duration("read-timeout", 0, "reconnect when no byte arrived for `DURATION` (0: never, as a browser)")
+	duration := fs.Duration("duration", DefaultCompareDuration, "how long to record (`DURATION`)")
+	useDemo := fs.Bool("demo", false, "compare the built-in demo: its origin directly and through a proxy that buffers like default nginx")
 	keep := fs.Bool("keep-secrets", false, "keep Authorization and Cookie values in the saved session (redacted by default)")
 	var af analysisFlags
 	af.register(fs, false)
 	if done, code := ParseFlags(env, fs, args); done {
 		return code
 	}
-	if fs.NArg() != 2 {
+	switch {
+	case *useDemo && fs.NArg() != 0:
+		return UsageError(env, fs, "--demo brings its own URLs; got %d arguments", fs.NArg())
+	case !*useDemo && fs.NArg() != 2:
 		return UsageError(env, fs, "want two URLs, DIRECT and PROXIED; got %d arguments", fs.NArg())
 	}
 	if *duration <= 0 {
@@ -60,9 +75,9 @@ func runCompare(ctx context.Context, env *Env, args []string) int {
 		header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
 	}
 	var body []byte
-	if *data != "" {
-		body = []byte(*data)
-		if file, ok := strings.CutPrefix(*data, "@"); ok {
+	if data != "" {
+		body = []byte(data)
+		if file, ok := strings.CutPrefix(data, "@"); ok {
 			if body, err = os.ReadFile(file); err != nil {
 				fmt.Fprintf(env.Stderr, "sseinspector compare: -d: %v\n", err)
 				return ExitFailure
@@ -70,6 +85,17 @@ func runCompare(ctx context.Context, env *Env, args []string) int {
 		}
 	}
 	urls := [2]string{fs.Arg(0), fs.Arg(1)}
+	title := "compare: " + urls[0] + " vs " + urls[1]
+	if *useDemo {
+		d, err := demo.Start()
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
+			return ExitFailure
+		}
+		defer d.Close()
+		urls = [2]string{d.DirectURL, d.ProxiedURL}
+		title = "demo: direct vs a proxy that buffers like default nginx"
+	}
 	for _, u := range urls {
 		if _, err := inspector.CheckURL(u); err != nil {
 			return UsageError(env, fs, "%v", err)
@@ -81,7 +107,7 @@ func runCompare(ctx context.Context, env *Env, args []string) int {
 	defer stop()
 	var subs [2]*inspector.Subscription
 	for i, name := range [2]string{"direct", "proxied"} {
-		req := inspector.Request{URL: urls[i], Method: *method, Header: header, Body: body,
+		req := inspector.Request{URL: urls[i], Method: method, Header: header, Body: body,
 			LastEventID: *lastID, ReadTimeout: *readTimeout, Name: name}
 		sub, err := inspector.Subscribe(subCtx, sess, req, inspector.Hooks{})
 		if err != nil {
@@ -115,13 +141,13 @@ func runCompare(ctx context.Context, env *Env, args []string) int {
 	snap := sess.Snapshot()
 	opts.Reference = subs[0].Lane().ID()
 	report := inspector.Analyze(snap, opts)
-	if *out != "" {
-		if err := inspector.SaveSession(*out, snap, inspector.SaveOptions{KeepSecrets: *keep}); err != nil {
+	if out != "" {
+		if err := inspector.SaveSession(out, snap, inspector.SaveOptions{KeepSecrets: *keep}); err != nil {
 			fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 			return ExitFailure
 		}
 	}
-	if err := af.exportImage(snap, report, "compare: "+urls[0]+" vs "+urls[1]); err != nil {
+	if err := af.exportImage(snap, report, title); err != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
 	}

@@ -56,6 +56,12 @@ func TestExportPNG(t *testing.T) {
 	snap := f.Session.Snapshot()
 	d := &timeline.Data{Title: "buffered", Snapshot: snap, RefLane: 1}
 	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane)
+	if len(d.Findings) == 0 || len(d.Matches) == 0 {
+		t.Fatalf("the buffered fixture yields %d findings and %d matches: the export would show no diagnosis", len(d.Findings), len(d.Matches))
+	}
+	for _, f := range d.Findings {
+		d.Highlight = append(d.Highlight, f.Events...)
+	}
 	want := plot.NewImage(1000, 600)
 	timeline.Draw(want, d, timeline.FitView(d, 1000, 600))
 	if n, err := golden.Differ(want.Image(), img); err != nil || n != 0 {

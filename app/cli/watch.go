@@ -23,6 +23,7 @@ func init() {
 		Usage:   "[flags] URL...",
 		Summary: "subscribe to event streams like a browser and print every event with its timing",
 		Run:     runWatch,
+		Aliases: watchAliases,
 	}
 	Register(watchCommand)
 }
@@ -69,44 +70,10 @@ func (o *watchOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.json, "json", false, "print NDJSON, one object per line")
 }
 
-// printFlags lists the flags with each short spelling beside its long one,
-// instead of twice as the flag package would.
-func printFlags(fs *flag.FlagSet, aliases map[string]string) {
-	short := map[string]string{}
-	for s, l := range aliases {
-		short[l] = s
-	}
-	out := fs.Output()
-	fs.VisitAll(func(f *flag.Flag) {
-		if _, isShort := aliases[f.Name]; isShort {
-			return
-		}
-		placeholder, usage := flag.UnquoteUsage(f)
-		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool {
-			placeholder = ""
-		}
-		names := "--" + f.Name
-		if s, ok := short[f.Name]; ok {
-			names = "-" + s + ", " + names
-		}
-		if placeholder != "" {
-			names += " " + placeholder
-		}
-		if f.DefValue != "" && f.DefValue != "0" && f.DefValue != "0s" && f.DefValue != "false" {
-			usage += fmt.Sprintf(" (default %s)", f.DefValue)
-		}
-		fmt.Fprintf(out, "  %s\n    \t%s\n", names, usage)
-	})
-}
-
 func runWatch(ctx context.Context, env *Env, args []string) int {
 	var o watchOptions
 	fs := NewFlagSet(env, watchCommand)
 	o.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: sseinspector watch %s\n\n%s\n\nFlags:\n", watchCommand.Usage, watchCommand.Summary)
-		printFlags(fs, watchAliases)
-	}
 	urls, done, code := parseInterspersed(env, fs, args)
 	if done {
 		return code
