@@ -2,10 +2,8 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,7 +33,7 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	to := fs.String("to", "", "end of the time range shown (`duration`; default the session's end)")
 	title := fs.String("title", "", "title drawn on the image (default: the session file's name)")
 	reference := fs.String("reference", "", "`lane` (name or ID) the others are compared with (default: the lane named \"direct\", if any)")
-	positional, done, code := parseExportArgs(env, fs, args)
+	positional, done, code := parseInterspersed(env, fs, args)
 	if done {
 		return code
 	}
@@ -129,17 +127,11 @@ func referenceLane(snap *inspector.Snapshot, ref string) (int, error) {
 		}
 		return 0, nil
 	}
-	if id, err := strconv.Atoi(ref); err == nil && snap.Lane(id) != nil {
-		return id, nil
+	id, err := resolveLane(snap, ref)
+	if err != nil {
+		return 0, fmt.Errorf("--reference: %w", err)
 	}
-	var names []string
-	for _, l := range snap.Lanes {
-		if strings.EqualFold(l.Info.Name, ref) {
-			return l.Info.ID, nil
-		}
-		names = append(names, fmt.Sprintf("%d %q", l.Info.ID, l.Info.Name))
-	}
-	return 0, fmt.Errorf("--reference %q: no such lane (lanes: %s)", ref, strings.Join(names, ", "))
+	return id, nil
 }
 
 // parseOffset parses a time since the session's start; empty means unset.
@@ -155,24 +147,4 @@ func parseOffset(name, s string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s %s: must not be negative", name, s)
 	}
 	return d, nil
-}
-
-// parseExportArgs parses flags placed before or after the session file
-// (export SESSION -o x.png), which the flag package alone stops at.
-// Everything after "--" is positional.
-func parseExportArgs(env *Env, fs *flag.FlagSet, args []string) (positional []string, done bool, code int) {
-	for {
-		if done, code := ParseFlags(env, fs, args); done {
-			return nil, true, code
-		}
-		rest := fs.Args()
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(positional, rest...), false, ExitOK
-		}
-		if len(rest) == 0 {
-			return positional, false, ExitOK
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
 }

@@ -132,6 +132,7 @@ func (ui *Inspector) selectEvent(lane int, seq int64, fromTimeline bool) {
 		delay = formatDelay(d)
 	}
 	ui.detail.show(eventDetail(l, ev, delay))
+	ui.tabs.SelectIndex(1)
 	ui.timeline.selectEvent(lane, seq)
 	if fromTimeline {
 		ui.events.selectRow(lane, seq)

@@ -16,13 +16,12 @@ import (
 // choosing one shows its evidence and fix and highlights its events on the
 // timeline.
 type findingPanel struct {
-	ui           *Inspector
-	list         *widget.List
-	detail       *widget.Label
-	summary      *widget.Label
-	items        []inspector.Finding
-	selected     string // ID of the chosen finding, kept across refreshes
-	onShowDetail func()
+	ui       *Inspector
+	list     *widget.List
+	detail   *widget.Label
+	summary  *widget.Label
+	items    []inspector.Finding
+	selected string // ID of the chosen finding, kept across refreshes
 }
 
 func newFindingPanel(ui *Inspector) *findingPanel {

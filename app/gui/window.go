@@ -38,6 +38,7 @@ type Inspector struct {
 	events   *eventPanel
 	detail   *detailPanel
 	findings *findingPanel
+	tabs     *container.AppTabs // diagnosis and event detail
 	status   *widget.Label
 }
 
@@ -52,13 +53,12 @@ func New(a fyne.App, w fyne.Window) *Inspector {
 	ui.status = widget.NewLabel("")
 	ui.status.Truncation = fyne.TextTruncateEllipsis
 
-	bottom := container.NewHSplit(ui.events.object(),
-		container.NewAppTabs(
-			container.NewTabItemWithIcon("Diagnosis", theme.WarningIcon(), ui.findings.object()),
-			container.NewTabItemWithIcon("Event", theme.InfoIcon(), ui.detail.object()),
-		))
+	ui.tabs = container.NewAppTabs(
+		container.NewTabItemWithIcon("Diagnosis", theme.WarningIcon(), ui.findings.object()),
+		container.NewTabItemWithIcon("Event", theme.InfoIcon(), ui.detail.object()),
+	)
+	bottom := container.NewHSplit(ui.events.object(), ui.tabs)
 	bottom.SetOffset(0.58)
-	ui.findings.onShowDetail = func() {}
 	centre := container.NewVSplit(ui.timeline.object(), bottom)
 	centre.SetOffset(0.55)
 	main := container.NewHSplit(ui.lanes.object(), centre)
