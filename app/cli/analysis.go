@@ -87,7 +87,7 @@ func resolveLane(snap *inspector.Snapshot, ref string) (int, error) {
 		}
 		names = append(names, fmt.Sprintf("%d %q", l.Info.ID, l.Info.Name))
 	}
-	return 0, fmt.Errorf("no lane %q in the session (lanes: %s)", ref, strings.Join(names, ", "))
+	return 0, fmt.Errorf("no such lane %q in the session (lanes: %s)", ref, strings.Join(names, ", "))
 }
 
 // printReport writes the report as text or JSON and returns the exit code

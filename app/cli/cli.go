@@ -170,6 +170,9 @@ func printFlags(fs *flag.FlagSet, aliases map[string]string) {
 			placeholder = ""
 		}
 		names := "--" + f.Name
+		if len(f.Name) == 1 {
+			names = "-" + f.Name
+		}
 		if s, ok := short[f.Name]; ok {
 			names = "-" + s + ", " + names
 		}
