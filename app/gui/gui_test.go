@@ -179,3 +179,49 @@ func TestEventTableFiltersAndShowsDetail(t *testing.T) {
 		}
 	}
 }
+
+// The tap started from the window records into the session on display,
+// also after the user replaces it.
+func TestTapRecordsIntoTheSessionShown(t *testing.T) {
+	ui, _ := newTestInspector(t)
+	origin, _ := sseServer(t, 2)
+	tr, err := ui.StartTap("127.0.0.1:0", origin.URL, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func() {
+		resp, err := http.Get("http://" + tr.addr + "/stream")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+	}
+	tapLane := func(s *inspector.Session) int {
+		deadline := time.After(10 * time.Second)
+		for {
+			for _, l := range s.Lanes() {
+				if l.Info().Kind == inspector.LaneTap {
+					return l.ID()
+				}
+			}
+			select {
+			case <-s.Changed():
+			case <-deadline:
+				t.Fatal("no tapped lane appeared")
+			}
+		}
+	}
+	open()
+	first := ui.sess
+	waitLane(t, first, tapLane(first), 2)
+
+	ui.setSession(inspector.NewSession(inspector.Limits{}), "second")
+	open()
+	second := ui.sess
+	if ev := waitLane(t, second, tapLane(second), 2).Event(1); ev.Data != "event 2" {
+		t.Fatalf("tapped event = %+v", ev)
+	}
+	if n := len(first.Lanes()); n != 1 {
+		t.Fatalf("the first session got %d lanes, want only its own", n)
+	}
+}
