@@ -93,7 +93,11 @@ type MatchReport struct {
 	Method  MatchMethod `json:"method"`
 	Matched int         `json:"matched"`
 	Lost    int         `json:"lost"`
-	Extra   int         `json:"extra"`
+	// Pending counts the lost events sent after the last one that did
+	// arrive: at the end of a recording they may still be on their way
+	// (held in a buffer), so they are not evidence of a drop.
+	Pending int `json:"pending"`
+	Extra   int `json:"extra"`
 }
 
 // BurstReport is Bursts with times in milliseconds.
@@ -248,6 +252,15 @@ func laneReport(f *laneFacts) *LaneReport {
 	}
 	if m := f.matching; m != nil {
 		lr.Matching = &MatchReport{Method: m.Method, Matched: len(m.Matches), Lost: len(m.Lost), Extra: len(m.Extra)}
+		var lastRef int64 = -1
+		for _, mt := range m.Matches {
+			lastRef = max(lastRef, mt.RefSeq)
+		}
+		for _, seq := range m.Lost {
+			if seq > lastRef {
+				lr.Matching.Pending++
+			}
+		}
 	}
 	b := f.bursts
 	lr.Bursts = BurstReport{Reads: b.Reads, EventReads: b.EventReads, Bursts: b.Bursts, BurstEvents: b.BurstEvents,

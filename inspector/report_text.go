@@ -80,8 +80,11 @@ func (r *Report) writeLanes(w io.Writer) {
 			plural(int64(l.Connections), "connection", "connections"), plural(l.Events, "event", "events"),
 			fmtBytes(l.Bytes), msText(l.TimeToHeaders), msText(l.TimeToFirstEvent), l.EventsPerSecond)
 		if m := l.Matching; m != nil {
-			fmt.Fprintf(w, "    against %s, matched by %s: %d matched, %d lost, %d extra\n",
-				r.Reference, m.Method, m.Matched, m.Lost, m.Extra)
+			fmt.Fprintf(w, "    against %s, matched by %s: %d matched, %d lost, %d extra", r.Reference, m.Method, m.Matched, m.Lost-m.Pending, m.Extra)
+			if m.Pending > 0 {
+				fmt.Fprintf(w, "; %d not arrived yet when the recording ended", m.Pending)
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	fmt.Fprintln(w)
