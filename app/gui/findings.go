@@ -87,7 +87,7 @@ func (p *findingPanel) set(fs []inspector.Finding) {
 				warn++
 			}
 		}
-		p.summary.SetText(fmt.Sprintf("%d findings, %d needing attention. Choose one for its evidence and fix.", len(fs), warn))
+		p.summary.SetText(fmt.Sprintf("%s, %d needing attention. Choose one for its evidence and fix.", count(len(fs), "finding", "findings"), warn))
 	}
 	for i, f := range fs {
 		if f.ID == p.selected {
@@ -128,4 +128,12 @@ func findingText(f inspector.Finding) string {
 		fmt.Fprintf(&b, "\nFix:\n%s\n", f.Fix)
 	}
 	return b.String()
+}
+
+// count writes n with the singular or plural noun.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -22,7 +22,7 @@ func statusLine(snap *inspector.Snapshot, a *analysis) string {
 		s += fmt.Sprintf(" · %d oldest events dropped (memory cap)", dropped)
 	}
 	if n := len(a.findings); n > 0 {
-		s += fmt.Sprintf(" · %d findings", n)
+		s += " · " + count(n, "finding", "findings")
 	}
 	return s
 }
