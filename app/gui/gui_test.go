@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -223,5 +224,45 @@ func TestTapRecordsIntoTheSessionShown(t *testing.T) {
 	}
 	if n := len(first.Lanes()); n != 1 {
 		t.Fatalf("the first session got %d lanes, want only its own", n)
+	}
+}
+
+// A damaged session file is reported with its line, and the user may load
+// what precedes the damage.
+func TestOpenDamagedSessionOffersThePartBefore(t *testing.T) {
+	ui, w := newTestInspector(t)
+	s := inspector.NewSession(inspector.Limits{})
+	l := s.AddLane(inspector.LaneInfo{Name: "direct", Kind: inspector.LaneSubscription})
+	c := l.StartConn(0, "GET", "http://127.0.0.1/x", nil, "")
+	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &inspector.Parser{}}
+	rec.Feed(time.Millisecond, 0, 30, []byte("data: a\n\ndata: b\n\ndata: c\n\n"))
+	path := t.TempDir() + "/s.ndjson"
+	if err := inspector.SaveSession(path, s.Snapshot(), inspector.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	cut := strings.LastIndex(string(raw), `{"rec":"event"`) + 20 // inside the last event's line
+	os.WriteFile(path, raw[:cut], 0o644)
+
+	ui.OpenSessionFile(path)
+	dlg := w.Canvas().Overlays().Top()
+	if dlg == nil {
+		t.Fatal("no dialog for a damaged file")
+	}
+	msg := find(t, dlg, func(l *widget.Label) bool { return strings.Contains(l.Text, "line ") })
+	if msg == nil {
+		t.Fatal("the dialog does not name the damaged line")
+	}
+	load := find(t, dlg, func(b *widget.Button) bool { return b.Text == "Load what precedes" })
+	if load == nil {
+		t.Fatal("no button to load what precedes")
+	}
+	test.Tap(load)
+	got := ui.sess.Snapshot()
+	if len(got.Lanes) != 1 || got.Lanes[0].Len() != 2 {
+		t.Fatalf("partial load: %d lanes, events %v", len(got.Lanes), got.Lanes)
+	}
+	if !strings.Contains(ui.name, "partial") {
+		t.Fatalf("window title does not say the session is partial: %q", ui.name)
 	}
 }
