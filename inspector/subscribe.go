@@ -353,11 +353,17 @@ func (s *Subscription) run() {
 		case s.isPaused():
 			s.closed(a, -1)
 			continue
-		case a.dropped == errReconnectNow:
+		case a.dropped == errReconnectNow || a.dropped == errPaused:
+			// Dropped on request (or paused and already resumed): connect
+			// again at once.
 			wait = 0
 		case s.req.NoReconnect:
 			s.err = a.err
-			s.lane.SetState(StateClosed, a.err.Error())
+			detail := string(a.cause)
+			if a.err != nil {
+				detail = a.err.Error()
+			}
+			s.lane.SetState(StateClosed, detail)
 			s.closed(a, -1)
 			return
 		default:

@@ -82,7 +82,9 @@ func (s *Subscription) connect() (a attempt, ok bool) {
 		return attempt{conn: s.conn, cause: ce.Cause, err: ce}, true
 	}
 	ct := resp.Header.Get("Content-Type")
-	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "text/event-stream" {
+	// Browsers look at the essence only: a malformed parameter does not
+	// make a text/event-stream response something else.
+	if mt, _, err := mime.ParseMediaType(ct); (err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter)) || mt != "text/event-stream" {
 		ce := &ConnError{Cause: CauseContentType, ContentType: ct}
 		rec.End(s.sess.Now(), ce.Cause, ce)
 		return attempt{conn: s.conn, cause: ce.Cause, err: ce}, true

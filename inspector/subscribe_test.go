@@ -745,6 +745,43 @@ func TestSubscribePause(t *testing.T) {
 	}
 }
 
+// Pausing and resuming at once must reconnect at once, with or without
+// NoReconnect (a resumed stream is not one that ended).
+func TestSubscribePauseResumeAtOnce(t *testing.T) {
+	for _, noReconnect := range []bool{false, true} {
+		arrived := make(chan struct{}, 4)
+		srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			hang(w, r)
+		})
+		sess := NewSession(Limits{})
+		sub := subscribe(t, sess, Request{URL: srv.URL, Retry: time.Hour, NoReconnect: noReconnect}, Hooks{})
+		recv(t, arrived, "first request")
+		sub.SetPaused(true)
+		sub.SetPaused(false)
+		recv(t, arrived, fmt.Sprintf("reconnection after pause+resume (NoReconnect %v)", noReconnect))
+		select {
+		case <-sub.Done():
+			t.Fatalf("subscription ended after pause+resume: %v", sub.Err())
+		default:
+		}
+	}
+}
+
+func TestSubscribeAcceptsMalformedContentTypeParameter(t *testing.T) {
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream; charset")
+		w.Write([]byte("data: ok\n\n"))
+	})
+	sess := NewSession(Limits{})
+	sub := subscribe(t, sess, Request{URL: srv.URL, NoReconnect: true}, Hooks{})
+	<-sub.Done()
+	snap := sub.Lane().Snapshot()
+	if snap.Len() != 1 || snap.Conns[0].Cause == CauseContentType {
+		t.Fatalf("events %d, cause %s: a browser accepts this Content-Type", snap.Len(), snap.Conns[0].Cause)
+	}
+}
+
 // waitState waits until the lane is in the given state.
 func waitState(t *testing.T, l *Lane, want LaneState) {
 	t.Helper()
