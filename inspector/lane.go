@@ -18,6 +18,10 @@ type readRecord struct {
 
 const readRecordSize = 32
 
+// noteSize is unsafe.Sizeof(Note{}), checked by a test; a note's text is
+// counted on top.
+const noteSize = 56
+
 // Lane is one stream in a session: a subscription, or one SSE response seen
 // by the tap. Its writer methods must be called from one goroutine at a
 // time; Snapshot may be called from any goroutine.
@@ -35,7 +39,9 @@ type Lane struct {
 	dropped     int64 // events dropped by the memory cap
 	reads       chunkLog[readRecord]
 	notes       chunkLog[Note]
+	noteBytes   []int64 // memory of each notes chunk, text included
 	memory      int64
+	loading     bool // set while a session file is read into the lane
 }
 
 // Info returns the lane's description.
@@ -135,15 +141,30 @@ func (l *Lane) AddItem(conn int, it *Item, arrival, delivered time.Duration) {
 		l.addEvent(conn, it, arrival, delivered)
 	case ItemComment:
 		l.mu.Lock()
-		l.notes.append(Note{Conn: conn, At: arrival, Kind: ItemComment, Text: string(it.Data), Read: it.LastRead})
+		l.appendNote(Note{Conn: conn, At: arrival, Kind: ItemComment, Text: string(it.Data), Read: it.LastRead})
 		l.mu.Unlock()
 		l.sess.notify()
 	case ItemRetry:
 		l.mu.Lock()
-		l.notes.append(Note{Conn: conn, At: arrival, Kind: ItemRetry, Retry: it.Retry, Read: it.LastRead})
+		l.appendNote(Note{Conn: conn, At: arrival, Kind: ItemRetry, Retry: it.Retry, Read: it.LastRead})
 		l.mu.Unlock()
 		l.sess.notify()
 	}
+}
+
+// appendNote stores a comment or retry note under the memory cap: a server
+// padding its stream with comments must not grow the lane without bound.
+// The caller holds the lock.
+func (l *Lane) appendNote(n Note) {
+	chunks := len(l.notes.chunks)
+	l.notes.append(n)
+	if len(l.notes.chunks) != chunks {
+		l.noteBytes = append(l.noteBytes, 0)
+	}
+	size := noteSize + int64(len(n.Text))
+	l.noteBytes[len(l.noteBytes)-1] += size
+	l.memory += size
+	l.enforceCap()
 }
 
 func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
@@ -215,21 +236,39 @@ func (l *Lane) newSegment(n int, readBase int64) *segment {
 	return seg
 }
 
-// enforceCap drops the oldest segments and read chunks while the lane is
-// over its memory cap, always keeping the newest of each.
+// enforceCap drops the oldest events, reads or notes while the lane is
+// over its memory cap — whichever oldest block is largest — always keeping
+// the newest block of each.
 func (l *Lane) enforceCap() {
+	if l.loading {
+		return // a loaded file is kept whole; its size was checked when recorded
+	}
 	limit := l.sess.limits.maxLaneBytes()
 	for l.memory > limit {
+		var segMem, readMem, noteMem int64
+		if len(l.segs) > 1 {
+			segMem = l.segs[0].memory()
+		}
+		if len(l.reads.chunks) > 1 {
+			readMem = int64(cap(l.reads.chunks[0])) * readRecordSize
+		}
+		if len(l.notes.chunks) > 1 {
+			noteMem = l.noteBytes[0]
+		}
 		switch {
-		case len(l.segs) > 1 && (len(l.reads.chunks) < 2 || l.segs[0].memory() >= logChunk*readRecordSize):
+		case segMem > 0 && segMem >= readMem && segMem >= noteMem:
 			old := l.segs[0]
-			l.memory -= old.memory()
+			l.memory -= segMem
 			l.dropped += int64(len(old.records))
 			l.segs[0] = nil
 			l.segs = l.segs[1:]
-		case len(l.reads.chunks) > 1:
-			l.memory -= int64(cap(l.reads.chunks[0])) * readRecordSize
+		case readMem > 0 && readMem >= noteMem:
+			l.memory -= readMem
 			l.reads.dropChunk()
+		case noteMem > 0:
+			l.memory -= noteMem
+			l.notes.dropChunk()
+			l.noteBytes = l.noteBytes[1:]
 		default:
 			return
 		}
@@ -268,6 +307,7 @@ func (l *Lane) Snapshot() *LaneSnapshot {
 		Conns:         make([]Conn, len(l.conns)),
 		DroppedEvents: l.dropped,
 		DroppedReads:  l.reads.first,
+		DroppedNotes:  l.notes.first,
 		MemoryBytes:   l.memory,
 		reads:         l.reads.view(),
 		notes:         l.notes.view(),
@@ -301,6 +341,7 @@ type LaneSnapshot struct {
 	Conns         []Conn
 	DroppedEvents int64 // events dropped by the memory cap
 	DroppedReads  int64 // reads dropped by the memory cap
+	DroppedNotes  int64 // comments and retry notes dropped by the memory cap
 	MemoryBytes   int64 // memory held by stored events and reads
 
 	segs   []segmentView

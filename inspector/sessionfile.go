@@ -266,6 +266,7 @@ func ReadSession(r io.Reader, opts LoadOptions) (*Session, error) {
 	sess := newSessionAt(hdr.Start, opts.Limits)
 	ld := loader{sess: sess, lanes: map[int]*Lane{}}
 	fail := func(err error) (*Session, error) {
+		ld.finish()
 		if opts.Partial {
 			return sess, err
 		}
@@ -285,6 +286,16 @@ func ReadSession(r io.Reader, opts LoadOptions) (*Session, error) {
 		}
 		if done {
 			return sess, nil
+		}
+	}
+}
+
+// finish ends loading: from now on the lanes' memory caps apply again.
+func (ld *loader) finish() {
+	for _, l := range ld.lanes {
+		if l.loading {
+			l.memory += l.reads.memory(readRecordSize)
+			l.loading = false
 		}
 	}
 }
@@ -319,7 +330,7 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if _, dup := ld.lanes[r.ID]; dup {
 			return false, fmt.Errorf("lane %d appears twice", r.ID)
 		}
-		l := &Lane{sess: ld.sess, info: r.LaneInfo, state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap}
+		l := &Lane{sess: ld.sess, info: r.LaneInfo, state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap, loading: true}
 		l.events, l.dropped = r.DroppedEvents, r.DroppedEvents
 		l.reads.first, l.reads.n = r.FirstRead, r.FirstRead
 		ld.lanes[r.ID] = l
@@ -385,7 +396,7 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if kind.Rec == "retry" {
 			r.Note.Kind = ItemRetry
 		}
-		l.notes.append(r.Note)
+		l.appendNote(r.Note)
 	case "end":
 		var r endRecord
 		if err := json.Unmarshal(b, &r); err != nil {
@@ -398,6 +409,7 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if r.Lanes != len(ld.lanes) || r.Events != events {
 			return false, fmt.Errorf("end record counts %d lanes and %d events, file holds %d and %d", r.Lanes, r.Events, len(ld.lanes), events)
 		}
+		ld.finish()
 		return true, nil
 	default:
 		return false, fmt.Errorf("unknown record %q", kind.Rec)

@@ -180,24 +180,32 @@ func TestLoadRejectsOtherFiles(t *testing.T) {
 func TestSaveIsAtomic(t *testing.T) {
 	path, _ := saveSample(t, SaveOptions{})
 	before, _ := os.ReadFile(path)
-	// Saving into a directory that cannot hold the temp file fails and
-	// leaves the old file untouched.
 	dir := filepath.Dir(path)
-	os.Chmod(dir, 0o500)
-	defer os.Chmod(dir, 0o700)
-	err := SaveSession(path, NewSession(Limits{}).Snapshot(), SaveOptions{})
-	if os.Geteuid() != 0 && err == nil {
-		t.Fatal("save into a read-only directory succeeded")
+	// A save whose final rename fails (the target is a non-empty
+	// directory) must leave nothing behind: no temporary file, and any
+	// existing file untouched. This holds for root too, unlike a
+	// permission test.
+	blocked := filepath.Join(dir, "blocked")
+	os.MkdirAll(filepath.Join(blocked, "x"), 0o755)
+	if err := SaveSession(blocked, sampleSession(t).Snapshot(), SaveOptions{}); err == nil {
+		t.Fatal("saving over a non-empty directory succeeded")
 	}
-	if err != nil {
-		after, _ := os.ReadFile(path)
-		if !bytes.Equal(before, after) {
-			t.Fatal("failed save changed the existing file")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Name() != filepath.Base(path) && e.Name() != "blocked" {
+			t.Errorf("failed save left %s behind", e.Name())
 		}
-		entries, _ := os.ReadDir(dir)
-		if len(entries) != 1 {
-			t.Fatalf("failed save left %d files", len(entries))
-		}
+	}
+	// A successful save replaces the file whole.
+	if err := SaveSession(path, NewSession(Limits{}).Snapshot(), SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadFile(path)
+	if bytes.Equal(before, after) {
+		t.Fatal("the second save did not replace the file")
+	}
+	if _, err := LoadSession(path, LoadOptions{}); err != nil {
+		t.Fatalf("replaced file does not load: %v", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package inspector
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +13,9 @@ import (
 func TestRecordSizeIsAccounted(t *testing.T) {
 	if got := unsafe.Sizeof(record{}); got != recordSize {
 		t.Fatalf("record is %d bytes, memory accounting assumes %d", got, recordSize)
+	}
+	if got := unsafe.Sizeof(Note{}); got != noteSize {
+		t.Fatalf("Note is %d bytes, memory accounting assumes %d", got, noteSize)
 	}
 	if got := unsafe.Sizeof(readRecord{}); got != readRecordSize {
 		t.Fatalf("readRecord is %d bytes, memory accounting assumes %d", got, readRecordSize)
@@ -88,15 +92,23 @@ func TestSnapshotIsStableWhileWriting(t *testing.T) {
 			snap := l.Snapshot()
 			n := snap.Len()
 			last := time.Duration(-1)
+			seen := 0
 			snap.Scan(0, n, func(i int, m *EventMeta) bool {
-				if m.Arrival < last {
-					t.Errorf("arrivals go backwards at %d", i)
+				if m.Arrival < last || m.Seq != int64(i) {
+					t.Errorf("event %d: seq %d arrival %v after %v", i, m.Seq, m.Arrival, last)
 				}
 				last = m.Arrival
+				seen++
 				return true
 			})
-			if snap.Len() != n {
-				t.Errorf("snapshot grew from %d to %d", n, snap.Len())
+			if seen != n {
+				t.Errorf("scanned %d events of a snapshot holding %d", seen, n)
+			}
+			if n > 0 {
+				// The newest held event decodes to what was written.
+				if ev := snap.Event(n - 1); ev.Data != fmt.Sprintf("%04d", (n-1)%10000) {
+					t.Errorf("event %d decodes to %q", n-1, ev.Data)
+				}
 			}
 		}
 	}()
@@ -158,5 +170,33 @@ func TestTruncatedEventKeepsFullSize(t *testing.T) {
 	}
 	if ev2 := snap.Event(1); ev2.Data != "after" || ev2.Truncated {
 		t.Fatalf("event after the big one = %+v", ev2)
+	}
+}
+
+// Comments count against the cap too: a stream padded with comments must
+// not grow a lane without bound.
+func TestLaneMemoryCapCoversComments(t *testing.T) {
+	const limit = 1 << 20
+	s := NewSession(Limits{MaxLaneBytes: limit})
+	l := s.AddLane(LaneInfo{Kind: LaneSubscription})
+	c := l.StartConn(0, "GET", "http://x/", nil, "")
+	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &Parser{}}
+	comment := ":" + strings.Repeat("p", 2048) + "\n\n"
+	for i := 0; i < 20000; i++ {
+		rec.Feed(time.Duration(i), 0, len(comment), []byte(comment))
+	}
+	snap := l.Snapshot()
+	if snap.DroppedNotes == 0 {
+		t.Fatal("no comments dropped although they are 40 MiB under a 1 MiB cap")
+	}
+	var held int64
+	for _, n := range snap.Notes() {
+		held += noteSize + int64(len(n.Text))
+	}
+	if held > 2*limit || snap.MemoryBytes > 2*limit {
+		t.Fatalf("comments hold %d B, lane reports %d B, cap %d", held, snap.MemoryBytes, limit)
+	}
+	if got := int64(len(snap.Notes())) + snap.DroppedNotes; got != 20000 {
+		t.Fatalf("held + dropped comments = %d, want 20000", got)
 	}
 }
