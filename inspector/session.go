@@ -115,6 +115,18 @@ func (s *Session) RemoveLane(id int) {
 	s.notify()
 }
 
+// Holds reports whether l is one of the session's lanes (not removed).
+func (s *Session) Holds(l *Lane) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, x := range s.lanes {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
 // Lanes returns the session's lanes in the order they were added.
 func (s *Session) Lanes() []*Lane {
 	s.mu.RLock()

@@ -20,6 +20,16 @@ type Recorder interface {
 
 var _ Recorder = (*inspector.Session)(nil)
 
+// LaneHolder is implemented by recorders that can tell whether a lane they
+// made is still theirs (not removed, not from a session since replaced).
+// The tap continues a reconnecting stream in its old lane only while the
+// recorder holds it; recorders without the method keep every lane.
+type LaneHolder interface {
+	Holds(l *inspector.Lane) bool
+}
+
+var _ LaneHolder = (*inspector.Session)(nil)
+
 // DefaultListen is the address a tap listens on unless told otherwise.
 const DefaultListen = "127.0.0.1:8090"
 

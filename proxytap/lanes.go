@@ -37,8 +37,10 @@ func (x *laneIndex) acquire(rec Recorder, key laneKey, info inspector.LaneInfo) 
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if tl := x.m[key]; tl != nil && !tl.busy {
-		tl.busy = true
-		return tl
+		if h, ok := rec.(LaneHolder); !ok || h.Holds(tl.lane) {
+			tl.busy = true
+			return tl
+		}
 	}
 	if x.m == nil || len(x.m) >= maxIndexedLanes {
 		x.m = make(map[laneKey]*tapLane)

@@ -69,11 +69,15 @@ func (ui *Inspector) ShowSave() {
 		}
 		path := w.URI().Path()
 		w.Close()
-		if err := inspector.SaveSession(path, ui.sess.Snapshot(), inspector.SaveOptions{}); err != nil {
+		if err := inspector.SaveSession(path, ui.sess.Snapshot(), inspector.SaveOptions{KeepSecrets: ui.keepSecrets}); err != nil {
 			dialog.ShowError(err, ui.win)
 			return
 		}
-		ui.status.SetText("Saved " + path + " (secret header values redacted)")
+		if ui.keepSecrets {
+			ui.status.SetText("Saved " + path + " (with Authorization and Cookie values, as chosen for the tap)")
+		} else {
+			ui.status.SetText("Saved " + path + " (secret header values redacted)")
+		}
 	}, ui.win)
 	d.SetFileName("session.ndjson")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".ndjson"}))

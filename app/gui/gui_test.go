@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -55,7 +56,7 @@ func newTestInspector(t *testing.T) (*Inspector, fyne.Window) {
 	a := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 800))
-	ui := New(a, w)
+	ui := newInspector(a, w, false)
 	t.Cleanup(ui.Close)
 	return ui, w
 }
@@ -124,8 +125,16 @@ func TestAddStreamDialogCreatesALane(t *testing.T) {
 	if len(lanes) != 1 {
 		t.Fatalf("lanes = %d after subscribing, want 1", len(lanes))
 	}
-	<-served
+	select {
+	case <-served:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the subscription never reached the server")
+	}
 	snap := waitLane(t, ui.sess, lanes[0].ID(), 3)
+	ui.refreshNow()
+	if n := len(ui.events.rows); n != 3 {
+		t.Fatalf("event table shows %d rows, want 3", n)
+	}
 	if got := snap.Conns[0].RequestHeader.Get("X-Test"); got != "yes" {
 		t.Fatalf("custom header not sent: %q", got)
 	}
@@ -182,27 +191,34 @@ func TestEventTableFiltersAndShowsDetail(t *testing.T) {
 }
 
 // The tap started from the window records into the session on display,
-// also after the user replaces it.
+// also when a stream reconnects after the user replaced the session.
 func TestTapRecordsIntoTheSessionShown(t *testing.T) {
 	ui, _ := newTestInspector(t)
-	origin, _ := sseServer(t, 2)
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, "data: event 1\n\ndata: event 2\n\n") // then the stream ends
+	}))
+	t.Cleanup(origin.Close)
 	tr, err := ui.StartTap("127.0.0.1:0", origin.URL, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	open := func() {
+	// get reads a whole stream through the tap: the same client host and
+	// URL each time, as an EventSource reconnecting.
+	get := func() {
 		resp, err := http.Get("http://" + tr.addr + "/stream")
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { resp.Body.Close() })
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
 	}
-	tapLane := func(s *inspector.Session) int {
+	tapLane := func(s *inspector.Session) *inspector.Lane {
 		deadline := time.After(10 * time.Second)
 		for {
 			for _, l := range s.Lanes() {
 				if l.Info().Kind == inspector.LaneTap {
-					return l.ID()
+					return l
 				}
 			}
 			select {
@@ -212,18 +228,36 @@ func TestTapRecordsIntoTheSessionShown(t *testing.T) {
 			}
 		}
 	}
-	open()
+	// waitEnded waits until the lane's connections have all ended.
+	waitEnded := func(l *inspector.Lane, conns int) {
+		deadline := time.After(10 * time.Second)
+		for {
+			snap := l.Snapshot()
+			if len(snap.Conns) == conns && !snap.Conns[conns-1].Open() {
+				return
+			}
+			select {
+			case <-l.Session().Changed():
+			case <-deadline:
+				t.Fatalf("lane has %d connections, want %d ended", len(snap.Conns), conns)
+			}
+		}
+	}
+	get()
 	first := ui.sess
-	waitLane(t, first, tapLane(first), 2)
+	old := tapLane(first)
+	waitEnded(old, 1)
 
 	ui.setSession(inspector.NewSession(inspector.Limits{}), "second")
-	open()
+	get()
 	second := ui.sess
-	if ev := waitLane(t, second, tapLane(second), 2).Event(1); ev.Data != "event 2" {
+	fresh := tapLane(second)
+	waitEnded(fresh, 1)
+	if ev := fresh.Snapshot().Event(1); ev.Data != "event 2" {
 		t.Fatalf("tapped event = %+v", ev)
 	}
-	if n := len(first.Lanes()); n != 1 {
-		t.Fatalf("the first session got %d lanes, want only its own", n)
+	if n := len(old.Snapshot().Conns); n != 1 {
+		t.Fatalf("the replaced session's lane got %d connections: the reconnect went to a session no longer shown", n)
 	}
 }
 

@@ -154,6 +154,10 @@ func (p *lanePanel) set(snap *inspector.Snapshot) {
 
 func (p *lanePanel) refresh() { p.list.Refresh() }
 
+// reset forgets the figures of the previous session, whose lane IDs the
+// next one reuses.
+func (p *lanePanel) reset() { p.rate = map[int]rateSample{} }
+
 func laneName(l *inspector.LaneSnapshot) string {
 	if l.Info.Name != "" {
 		return l.Info.Name

@@ -23,32 +23,47 @@ const (
 func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 	tick := time.NewTicker(frameInterval)
 	defer tick.Stop()
-	dirty := false
+	// dirty: the data changed since the last redraw; stale: since the last
+	// analysis, which is redone at most every analysisInterval.
+	dirty, stale := false, false
 	var lastAnalysis time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.Changed():
-			dirty = true
+			dirty, stale = true, true
 			continue
 		case <-tick.C:
 		}
-		if !dirty {
+		analyseNow := stale && time.Since(lastAnalysis) >= analysisInterval
+		if !dirty && !analyseNow {
 			continue
 		}
 		dirty = false
 		snap := s.Snapshot()
 		var res *analysis
-		if time.Since(lastAnalysis) >= analysisInterval {
+		if analyseNow {
 			r := analyze(snap, ui.reference(snap))
 			res = &r
-			lastAnalysis = time.Now()
-		} else {
-			dirty = true // analyse again once the interval has passed
+			lastAnalysis, stale = time.Now(), false
 		}
-		fyne.DoAndWait(func() { ui.apply(s, snap, res) })
+		if ctx.Err() != nil {
+			return
+		}
+		fyne.DoAndWait(func() {
+			if ctx.Err() == nil {
+				ui.apply(s, snap, res)
+			}
+		})
 	}
+}
+
+// refreshNow takes a snapshot, analyses it and shows it, synchronously.
+func (ui *Inspector) refreshNow() {
+	snap := ui.sess.Snapshot()
+	r := analyze(snap, ui.reference(snap))
+	ui.apply(ui.sess, snap, &r)
 }
 
 // apply shows a snapshot (and, when given, a new analysis) of session s.

@@ -31,6 +31,12 @@ func (c currentSession) AddLane(info inspector.LaneInfo) *inspector.Lane {
 	return c.ui.cur.Load().AddLane(info)
 }
 
+// Holds keeps a reconnecting stream out of lanes the user removed or left
+// behind with an earlier session.
+func (c currentSession) Holds(l *inspector.Lane) bool { return c.ui.cur.Load().Holds(l) }
+
+var _ proxytap.LaneHolder = currentSession{}
+
 // StartTap starts a tap proxy: reverse when upstream is set, forward
 // (with HTTPS interception) otherwise.
 func (ui *Inspector) StartTap(listen, upstream string, exclude []string, keepSecrets bool) (*tapRunner, error) {
@@ -47,6 +53,7 @@ func (ui *Inspector) StartTap(listen, upstream string, exclude []string, keepSec
 		return nil, err
 	}
 	ui.tap = &tapRunner{tap: t, addr: addr.String()}
+	ui.keepSecrets = keepSecrets
 	return ui.tap, nil
 }
 

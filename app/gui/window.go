@@ -40,11 +40,20 @@ type Inspector struct {
 	findings *findingPanel
 	tabs     *container.AppTabs // diagnosis and event detail
 	status   *widget.Label
+
+	autoRefresh bool // run a refresh loop per session
+	keepSecrets bool // save header secrets (chosen when starting the tap)
 }
 
-// New builds the inspector's content into w, on an empty session.
-func New(a fyne.App, w fyne.Window) *Inspector {
-	ui := &Inspector{app: a, win: w, subs: map[int]*inspector.Subscription{}}
+// New builds the inspector's content into w, on an empty session, and
+// keeps it up to date as the session records.
+func New(a fyne.App, w fyne.Window) *Inspector { return newInspector(a, w, true) }
+
+// newInspector is New; without autoRefresh no refresh loop runs and the
+// caller refreshes with refreshNow (tests drive the window that way, on
+// their own goroutine, since the test driver runs fyne.Do inline).
+func newInspector(a fyne.App, w fyne.Window, autoRefresh bool) *Inspector {
+	ui := &Inspector{app: a, win: w, subs: map[int]*inspector.Subscription{}, autoRefresh: autoRefresh}
 	ui.lanes = newLanePanel(ui)
 	ui.timeline = newTimelineView(ui)
 	ui.events = newEventPanel(ui)
@@ -127,13 +136,16 @@ func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	ui.events.reset()
 	ui.detail.clear()
 	ui.timeline.reset()
+	ui.lanes.reset()
 	ui.apply(s, ui.snap, &ui.result)
 	title := "SSE Inspector"
 	if name != "" {
 		title += " — " + name
 	}
 	ui.win.SetTitle(title)
-	go ui.refreshLoop(ctx, s)
+	if ui.autoRefresh {
+		go ui.refreshLoop(ctx, s)
+	}
 }
 
 // setReference makes a lane the reference for per-event delays.
