@@ -14,6 +14,7 @@ const (
 
 var severityNames = [...]string{"info", "warning", "error"}
 
+// String names the severity: "info", "warning" or "error".
 func (s Severity) String() string {
 	if s >= 0 && int(s) < len(severityNames) {
 		return severityNames[s]

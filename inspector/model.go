@@ -115,6 +115,8 @@ type Event struct {
 	Data string `json:"data"`
 	// ID is the last event ID after this event, as EventSource.lastEventId.
 	ID  string `json:"id"`
+	// Raw is the event's block as received. It shares the session's
+	// storage: read it, never modify it.
 	Raw []byte `json:"-"`
 	// Offset is the stream offset of the event's first byte on its connection,
 	// counted in decoded bytes; Size the block's full size.

@@ -29,4 +29,5 @@ func parseUpstream(raw string) (*upstream, error) {
 	return &upstream{url: u}, nil
 }
 
+// String is the upstream's base URL.
 func (u *upstream) String() string { return u.url.String() }

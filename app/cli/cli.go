@@ -141,6 +141,7 @@ func UsageError(env *Env, fs *flag.FlagSet, format string, a ...any) int {
 // HeaderFlag is a repeatable "Name: value" flag.
 type HeaderFlag []string
 
+// String lists the headers given so far.
 func (h *HeaderFlag) String() string { return strings.Join(*h, ", ") }
 
 // Set validates and appends one header.

@@ -35,14 +35,24 @@ func (ui *Inspector) ShowOpen() {
 
 // OpenSessionFile loads a session file and shows it. A damaged file is
 // reported with the line at fault, and the user may load what precedes it.
+// Large files load off the UI goroutine, which stays responsive.
 func (ui *Inspector) OpenSessionFile(path string) {
-	s, err := inspector.LoadSession(path, inspector.LoadOptions{})
+	ui.status.SetText("Loading " + path + "…")
+	go func() {
+		partial, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
+		fyne.Do(func() { ui.showLoaded(path, partial, err) })
+	}()
+}
+
+// showLoaded shows the result of loading path: the session, or the error
+// with the offer to keep the part before the damage.
+func (ui *Inspector) showLoaded(path string, partial *inspector.Session, err error) {
 	if err == nil {
-		ui.setSession(s, filepath.Base(path))
+		ui.setSession(partial, filepath.Base(path))
 		return
 	}
-	partial, perr := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-	if partial == nil || perr == nil {
+	if partial == nil {
+		ui.status.SetText("")
 		dialog.ShowError(err, ui.win)
 		return
 	}

@@ -278,7 +278,9 @@ func TestOpenDamagedSessionOffersThePartBefore(t *testing.T) {
 	cut := strings.LastIndex(string(raw), `{"rec":"event"`) + 20 // inside the last event's line
 	os.WriteFile(path, raw[:cut], 0o644)
 
-	ui.OpenSessionFile(path)
+	// What OpenSessionFile does, minus its goroutine.
+	loaded, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
+	ui.showLoaded(path, loaded, err)
 	dlg := w.Canvas().Overlays().Top()
 	if dlg == nil {
 		t.Fatal("no dialog for a damaged file")
