@@ -17,36 +17,52 @@ const (
 )
 
 // refreshLoop coalesces session changes into at most one UI refresh per
-// frame. Snapshots and analyses are made here, off the UI goroutine; only
-// the apply step runs on it, through fyne.DoAndWait so that a slow UI slows
-// the loop instead of queueing refreshes.
+// frame. Snapshots are taken here, off the UI goroutine, and analyses run
+// on a goroutine of their own, so a long analysis of a large session never
+// holds up redraws. Only the apply step runs on the UI goroutine, through
+// fyne.DoAndWait, so that a slow UI slows the loop instead of queueing
+// refreshes.
 func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 	tick := time.NewTicker(frameInterval)
 	defer tick.Stop()
+	requests := make(chan *inspector.Snapshot)
+	results := make(chan analysis)
+	go ui.analysisLoop(ctx, requests, results)
+
 	// dirty: the data changed since the last redraw; stale: since the last
-	// analysis, which is redone at most every analysisInterval.
-	dirty, stale := false, false
+	// analysis was asked for, which happens at most every analysisInterval
+	// and never while one is running.
+	dirty, stale, running := false, false, false
 	var lastAnalysis time.Time
 	for {
+		var res *analysis
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.Changed():
 			dirty, stale = true, true
 			continue
+		case r := <-results:
+			running, res = false, &r
 		case <-tick.C:
 		}
-		analyseNow := stale && time.Since(lastAnalysis) >= analysisInterval
-		if !dirty && !analyseNow {
-			continue
+		if !dirty && res == nil {
+			if stale && !running && time.Since(lastAnalysis) >= analysisInterval {
+				// Nothing to redraw, but the last changes are not analysed yet.
+				dirty = true
+			} else {
+				continue
+			}
 		}
 		dirty = false
 		snap := s.Snapshot()
-		var res *analysis
-		if analyseNow {
-			r := analyze(snap, ui.reference(snap))
-			res = &r
-			lastAnalysis, stale = time.Now(), false
+		if stale && !running && time.Since(lastAnalysis) >= analysisInterval {
+			select {
+			case requests <- snap:
+				running, stale, lastAnalysis = true, false, time.Now()
+			case <-ctx.Done():
+				return
+			}
 		}
 		if ctx.Err() != nil {
 			return
@@ -56,6 +72,23 @@ func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 				ui.apply(s, snap, res)
 			}
 		})
+	}
+}
+
+// analysisLoop analyses the snapshots it is sent, one at a time.
+func (ui *Inspector) analysisLoop(ctx context.Context, requests <-chan *inspector.Snapshot, results chan<- analysis) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case snap := <-requests:
+			r := analyze(snap, ui.reference(snap))
+			select {
+			case results <- r:
+			case <-ctx.Done():
+				return
+			}
+		}
 	}
 }
 
