@@ -78,6 +78,8 @@ func (p *findingPanel) set(fs []inspector.Finding) {
 	switch {
 	case p.ui.snap == nil || len(p.ui.snap.Lanes) == 0:
 		p.summary.SetText("No data yet: add a stream, or press Demo.")
+	case p.ui.result.report == nil:
+		p.summary.SetText("Analysing…")
 	case len(fs) == 0:
 		p.summary.SetText("No problems found. " + p.ui.result.figures)
 	default:

@@ -104,8 +104,12 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	r.state.SetText(stateText(l))
 	r.state.Importance = stateImportance(l.State)
 	r.state.Refresh()
-	r.figures.SetText(fmt.Sprintf("%d events · %s · %.1f ev/s", l.TotalEvents(), humanBytes(l.Bytes()), p.rate[laneID].rate))
 	sub := p.ui.subs[laneID]
+	if sub != nil || (l.Info.Kind == inspector.LaneTap && p.ui.tap != nil) {
+		r.figures.SetText(fmt.Sprintf("%d events · %s · %.1f ev/s", l.TotalEvents(), humanBytes(l.Bytes()), p.rate[laneID].rate))
+	} else {
+		r.figures.SetText(fmt.Sprintf("%d events · %s · %s", l.TotalEvents(), humanBytes(l.Bytes()), averageRate(l)))
+	}
 	isRef := p.ui.reference(p.snap) == laneID
 	if isRef {
 		r.ref.SetIcon(theme.RadioButtonCheckedIcon())
@@ -157,6 +161,20 @@ func (p *lanePanel) refresh() { p.list.Refresh() }
 // reset forgets the figures of the previous session, whose lane IDs the
 // next one reuses.
 func (p *lanePanel) reset() { p.rate = map[int]rateSample{} }
+
+// averageRate is a recorded lane's mean events/s between its first and
+// last event: a lane nothing feeds any more has no current rate.
+func averageRate(l *inspector.LaneSnapshot) string {
+	n := l.Len()
+	if n < 2 {
+		return "recorded"
+	}
+	span := l.Arrival(n-1) - l.Arrival(0)
+	if span <= 0 {
+		return "recorded"
+	}
+	return fmt.Sprintf("%.1f ev/s avg", float64(n-1)/span.Seconds())
+}
 
 func laneName(l *inspector.LaneSnapshot) string {
 	if l.Info.Name != "" {

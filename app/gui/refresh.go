@@ -32,7 +32,9 @@ func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 	// dirty: the data changed since the last redraw; stale: since the last
 	// analysis was asked for, which happens at most every analysisInterval
 	// and never while one is running.
-	dirty, stale, running := false, false, false
+	// A session arrives with data already in it (a loaded file): analyse
+	// it straight away.
+	dirty, stale, running := true, true, false
 	var lastAnalysis time.Time
 	for {
 		var res *analysis
