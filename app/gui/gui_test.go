@@ -302,3 +302,57 @@ func TestOpenDamagedSessionOffersThePartBefore(t *testing.T) {
 		t.Fatalf("window title does not say the session is partial: %q", ui.name)
 	}
 }
+
+// Plain requests seen by the tap are listed in their own tab, not as lanes.
+func TestTappedPlainRequestsAreListedApart(t *testing.T) {
+	ui, _ := newTestInspector(t)
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/events" {
+			w.Header().Set("Content-Type", "text/event-stream")
+			fmt.Fprint(w, "data: 1\n\n")
+			return
+		}
+		w.Header().Set("Content-Type", "text/css")
+		fmt.Fprint(w, "body{}")
+	}))
+	t.Cleanup(origin.Close)
+	tr, err := ui.StartTap("127.0.0.1:0", origin.URL, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/style.css", "/events", "/app.css"} {
+		resp, err := http.Get("http://" + tr.addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+	deadline := time.After(10 * time.Second)
+	for {
+		ended := 0
+		for _, l := range ui.sess.Snapshot().Lanes {
+			if len(l.Conns) > 0 && !l.Conns[0].Open() {
+				ended++
+			}
+		}
+		if ended == 3 {
+			break
+		}
+		select {
+		case <-ui.sess.Changed():
+		case <-deadline:
+			t.Fatalf("%d of 3 tapped requests recorded as ended", ended)
+		}
+	}
+	ui.refreshNow()
+	if n := len(ui.lanes.shown); n != 1 || ui.lanes.shown[0].Info.Kind != inspector.LaneTap {
+		t.Fatalf("lanes sidebar shows %d lanes, want the one stream", n)
+	}
+	if n := len(ui.requests.rows); n != 2 || ui.requestsTab.Text != "Requests (2)" {
+		t.Fatalf("requests tab lists %d (%q), want 2", n, ui.requestsTab.Text)
+	}
+	if line := requestLine(ui.requests.rows[0]); !strings.Contains(line, "GET") || !strings.Contains(line, "200") || !strings.Contains(line, "/style.css") {
+		t.Fatalf("request line %q lacks method, status or URL", line)
+	}
+}

@@ -15,10 +15,11 @@ import (
 // lanePanel is the sidebar: one row per lane with its URL, state and
 // figures, and the per-lane actions.
 type lanePanel struct {
-	ui   *Inspector
-	list *widget.List
-	snap *inspector.Snapshot
-	rate map[int]rateSample
+	ui    *Inspector
+	list  *widget.List
+	snap  *inspector.Snapshot
+	shown []*inspector.LaneSnapshot // the stream lanes: plain requests have their own tab
+	rate  map[int]rateSample
 }
 
 // rateWindow is the span events/s is averaged over: long enough that a
@@ -44,12 +45,7 @@ func (p *lanePanel) object() fyne.CanvasObject {
 	return container.NewBorder(title, nil, nil, nil, p.list)
 }
 
-func (p *lanePanel) length() int {
-	if p.snap == nil {
-		return 0
-	}
-	return len(p.snap.Lanes)
-}
+func (p *lanePanel) length() int { return len(p.shown) }
 
 // laneRow holds the widgets of one row; the list recycles them.
 type laneRow struct {
@@ -93,10 +89,10 @@ func (li *laneItem) CreateRenderer() fyne.WidgetRenderer {
 }
 
 func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
-	if p.snap == nil || id >= len(p.snap.Lanes) {
+	if id >= len(p.shown) {
 		return
 	}
-	l := p.snap.Lanes[id]
+	l := p.shown[id]
 	r := o.(*laneItem).row
 	laneID := l.Info.ID
 	r.name.SetText(fmt.Sprintf("%s  #%d", laneName(l), laneID))
@@ -141,6 +137,12 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 // set shows a new snapshot and updates the events/s figures.
 func (p *lanePanel) set(snap *inspector.Snapshot) {
 	p.snap = snap
+	p.shown = p.shown[:0]
+	for _, l := range snap.Lanes {
+		if l.Info.Kind != inspector.LaneRequest {
+			p.shown = append(p.shown, l)
+		}
+	}
 	for _, l := range snap.Lanes {
 		s := p.rate[l.Info.ID]
 		n := l.TotalEvents()

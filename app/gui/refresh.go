@@ -2,6 +2,7 @@ package gui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -112,6 +113,14 @@ func (ui *Inspector) apply(s *inspector.Session, snap *inspector.Snapshot, res *
 		ui.findings.set(ui.result.findings)
 	}
 	ui.lanes.set(snap)
+	label := "Requests"
+	if n := ui.requests.set(snap); n > 0 {
+		label = fmt.Sprintf("Requests (%d)", n)
+	}
+	if ui.requestsTab.Text != label {
+		ui.requestsTab.Text = label
+		ui.tabs.Refresh()
+	}
 	ui.events.update(snap)
 	ui.timeline.update(snap, &ui.result)
 	ui.status.SetText(statusLine(snap, &ui.result))

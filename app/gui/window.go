@@ -38,8 +38,11 @@ type Inspector struct {
 	events   *eventPanel
 	detail   *detailPanel
 	findings *findingPanel
-	tabs     *container.AppTabs // diagnosis and event detail
-	status   *widget.Label
+	requests *requestPanel
+	tabs     *container.AppTabs // diagnosis, event detail, plain requests
+
+	requestsTab *container.TabItem
+	status      *widget.Label
 
 	autoRefresh bool // run a refresh loop per session
 	keepSecrets bool // save header secrets (chosen when starting the tap)
@@ -62,9 +65,12 @@ func newInspector(a fyne.App, w fyne.Window, autoRefresh bool) *Inspector {
 	ui.status = widget.NewLabel("")
 	ui.status.Truncation = fyne.TextTruncateEllipsis
 
+	ui.requests = newRequestPanel()
+	ui.requestsTab = container.NewTabItemWithIcon("Requests", theme.ListIcon(), ui.requests.object())
 	ui.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon("Diagnosis", theme.WarningIcon(), ui.findings.object()),
 		container.NewTabItemWithIcon("Event", theme.InfoIcon(), ui.detail.object()),
+		ui.requestsTab,
 	)
 	bottom := container.NewHSplit(ui.events.object(), ui.tabs)
 	bottom.SetOffset(0.58)

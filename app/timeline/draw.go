@@ -76,16 +76,17 @@ func drawTitle(c plot.Canvas, d *Data, L *layout) {
 		title = "SSE timeline"
 	}
 	var events int64
-	lanes := 0
-	if d.Snapshot != nil {
-		lanes = len(d.Snapshot.Lanes)
-		for _, l := range d.Snapshot.Lanes {
-			events += l.TotalEvents()
-		}
+	shown := streamLanes(d)
+	lanes := len(shown)
+	for _, l := range shown {
+		events += l.TotalEvents()
 	}
 	laneCount := plural(lanes, "lane")
 	if L.hiddenLanes > 0 {
 		laneCount += fmt.Sprintf(" (%d shown)", lanes-L.hiddenLanes)
+	}
+	if d.Snapshot != nil && len(d.Snapshot.Lanes) > lanes {
+		laneCount += fmt.Sprintf(" · %s", plural(len(d.Snapshot.Lanes)-lanes, "other request"))
 	}
 	summary := fmt.Sprintf("%s · %s events · showing %s – %s", laneCount, fmtCount(events),
 		fmtCoarse(L.v.From, L.v.span()), fmtCoarse(L.v.To, L.v.span()))

@@ -92,10 +92,7 @@ func layoutOf(d *Data, v View) *layout {
 	L.axis = plot.R(x0, bottom-axisH, x1, bottom)
 	L.plot = plot.R(x0, y, x1, bottom-axisH)
 
-	var lanes []*inspector.LaneSnapshot
-	if d.Snapshot != nil {
-		lanes = d.Snapshot.Lanes
-	}
+	lanes := streamLanes(d)
 	n := len(lanes)
 	if n == 0 {
 		return L
@@ -184,4 +181,20 @@ func (L *layout) bandOf(lane int) *band {
 		}
 	}
 	return nil
+}
+
+// streamLanes are the lanes the timeline draws: every lane but the tap's
+// plain (non-SSE) requests, which have no events to show and would crowd
+// out the streams of a page with many assets.
+func streamLanes(d *Data) []*inspector.LaneSnapshot {
+	if d == nil || d.Snapshot == nil {
+		return nil
+	}
+	out := make([]*inspector.LaneSnapshot, 0, len(d.Snapshot.Lanes))
+	for _, l := range d.Snapshot.Lanes {
+		if l.Info.Kind != inspector.LaneRequest {
+			out = append(out, l)
+		}
+	}
+	return out
 }
