@@ -114,7 +114,7 @@ type Event struct {
 	Type string `json:"type"`
 	Data string `json:"data"`
 	// ID is the last event ID after this event, as EventSource.lastEventId.
-	ID  string `json:"id"`
+	ID string `json:"id"`
 	// Raw is the event's block as received. It shares the session's
 	// storage: read it, never modify it.
 	Raw []byte `json:"-"`
