@@ -330,6 +330,9 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if _, dup := ld.lanes[r.ID]; dup {
 			return false, fmt.Errorf("lane %d appears twice", r.ID)
 		}
+		if r.DroppedEvents < 0 || r.FirstRead < 0 {
+			return false, fmt.Errorf("lane %d: negative counts", r.ID)
+		}
 		l := &Lane{sess: ld.sess, info: r.LaneInfo, state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap, loading: true}
 		l.events, l.dropped = r.DroppedEvents, r.DroppedEvents
 		l.reads.first, l.reads.n = r.FirstRead, r.FirstRead
