@@ -14,6 +14,16 @@ const AppID = "dev.sseinspector.app"
 // Main opens the desktop inspector. args are the command line after the
 // program name: none, "demo", or "open SESSION". It returns the exit code.
 func Main(args []string) int {
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			fmt.Println("Usage: sseinspector              open the desktop inspector on an empty session")
+			fmt.Println("       sseinspector demo         open it on the built-in demo: a direct lane and one through")
+			fmt.Println("                                 a proxy that buffers like default nginx")
+			fmt.Println("       sseinspector open SESSION open it on a saved session file")
+			fmt.Println("\nRun 'sseinspector help' for the headless commands.")
+			return 0
+		}
+	}
 	mode := ""
 	if len(args) > 0 {
 		mode = args[0]
