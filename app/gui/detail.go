@@ -36,7 +36,7 @@ func (p *detailPanel) show(s string) { p.text.SetText(s) }
 // eventDetail renders an event of a lane snapshot as text.
 func eventDetail(l *inspector.LaneSnapshot, ev inspector.Event, delay string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Event #%d on lane #%d %s (connection %d)\n", ev.Seq, l.Info.ID, laneName(l), ev.Conn)
+	fmt.Fprintf(&b, "Event #%d on lane #%d %s (connection %d)\n", ev.Seq+1, l.Info.ID, laneName(l), ev.Conn+1)
 	fmt.Fprintf(&b, "  arrival   %.3f s", ev.Arrival.Seconds())
 	if ev.Delivered > 0 {
 		fmt.Fprintf(&b, "   delivered to browser %.3f s", ev.Delivered.Seconds())
@@ -51,9 +51,9 @@ func eventDetail(l *inspector.LaneSnapshot, ev inspector.Event, delay string) st
 	}
 	b.WriteString("\n")
 	if ev.FirstRead == ev.LastRead {
-		fmt.Fprintf(&b, "  read      #%d", ev.LastRead)
+		fmt.Fprintf(&b, "  read      #%d", ev.LastRead+1)
 	} else {
-		fmt.Fprintf(&b, "  reads     #%d..#%d", ev.FirstRead, ev.LastRead)
+		fmt.Fprintf(&b, "  reads     #%d..#%d", ev.FirstRead+1, ev.LastRead+1)
 	}
 	if r, ok := l.ReadByIndex(ev.LastRead); ok {
 		fmt.Fprintf(&b, " at %.3f s, %d B", r.At.Seconds(), r.Size)
@@ -66,7 +66,7 @@ func eventDetail(l *inspector.LaneSnapshot, ev inspector.Event, delay string) st
 	}
 	b.WriteString("\n\nData:\n")
 	b.WriteString(ev.Data)
-	b.WriteString("\n\nRaw bytes (CR and LF shown):\n")
+	b.WriteString("\n\nRaw bytes (line endings shown as \\r and \\n):\n")
 	b.WriteString(visibleRaw(ev.Raw))
 	if ev.Conn < len(l.Conns) {
 		c := l.Conns[ev.Conn]
@@ -95,7 +95,9 @@ func eventsCompletedBy(l *inspector.LaneSnapshot, read int64) int {
 
 // visibleRaw shows line endings as symbols while keeping the lines.
 func visibleRaw(raw []byte) string {
-	r := strings.NewReplacer("\r\n", "␍␊\n", "\r", "␍\n", "\n", "␊\n")
+	// Escapes rather than the U+240D/U+240A symbols: every monospace font
+	// has a backslash.
+	r := strings.NewReplacer("\\", "\\\\", "\r\n", "\\r\\n\n", "\r", "\\r\n", "\n", "\\n\n")
 	return r.Replace(strings.ToValidUTF8(string(raw), "\ufffd"))
 }
 

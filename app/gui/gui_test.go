@@ -183,7 +183,7 @@ func TestEventTableFiltersAndShowsDetail(t *testing.T) {
 	ui.events.types.SetSelectedIndex(0)
 	ui.selectEvent(l.ID(), 1, false)
 	text := ui.detail.text.Text
-	for _, want := range []string{"id        \"2\"", "data: two␍␊", "Content-Type: text/event-stream", "completed 3 events at once"} {
+	for _, want := range []string{"id        \"2\"", `data: two\r\n`, "Content-Type: text/event-stream", "completed 3 events at once"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("detail lacks %q:\n%s", want, text)
 		}
