@@ -55,11 +55,10 @@ type eventPanel struct {
 	types  *widget.Select
 	lanes  *widget.Select
 	count  *widget.Label
-	filter eventFilter
 	rows   []eventRow
-	seen   map[int]int64 // lane -> next seq to look at
 	snap   *inspector.Snapshot
-	typSet map[string]bool
+	finder eventRows // builds rows off the UI goroutine
+	gen    int       // generation of the rows shown
 
 	cacheRow int
 	cacheEv  inspector.Event
@@ -74,7 +73,7 @@ var eventColumns = []struct {
 }
 
 func newEventPanel(ui *Inspector) *eventPanel {
-	p := &eventPanel{ui: ui, seen: map[int]int64{}, typSet: map[string]bool{}, cacheRow: -1}
+	p := &eventPanel{ui: ui, cacheRow: -1}
 	p.table = widget.NewTableWithHeaders(p.length, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -173,16 +172,23 @@ func (p *eventPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	label.SetText(s)
 }
 
-// reset forgets all rows; the next update rebuilds them.
+// reset forgets all rows and types for a new session; the next update
+// rebuilds them.
 func (p *eventPanel) reset() {
+	p.gen = p.finder.reset()
+	p.types.Options = p.types.Options[:1]
+	p.clearRows()
+}
+
+func (p *eventPanel) clearRows() {
 	p.rows = p.rows[:0]
-	p.seen = map[int]int64{}
 	p.cacheOK = false
 	p.table.UnselectAll()
 	p.table.Refresh()
 }
 
-// applyFilter reads the filter bar and rebuilds the rows.
+// applyFilter reads the filter bar and starts the rows over. The rows
+// are rebuilt by the refresh loop (or at once when there is none).
 func (p *eventPanel) applyFilter() {
 	f := eventFilter{text: p.text.Text}
 	if t := p.text.Text; len(t) >= 2 && strings.HasPrefix(t, "/") && strings.HasSuffix(t, "/") {
@@ -196,59 +202,49 @@ func (p *eventPanel) applyFilter() {
 	if p.types.SelectedIndex() > 0 {
 		f.typ = p.types.Selected
 	}
-	if i := p.lanes.SelectedIndex(); i > 0 && p.snap != nil {
-		var id int
-		fmt.Sscanf(p.lanes.Selected, "#%d", &id)
-		f.lane = id
+	if i := p.lanes.SelectedIndex(); i > 0 {
+		fmt.Sscanf(p.lanes.Selected, "#%d", &f.lane)
 	}
-	p.filter = f
-	p.reset()
-	if p.snap != nil {
-		p.update(p.snap)
+	p.gen = p.finder.setFilter(f)
+	p.clearRows()
+	switch {
+	case p.snap == nil:
+	case p.ui.autoRefresh:
+		p.ui.sess.Touch()
+	default:
+		p.update(p.snap, p.finder.build(p.snap))
 	}
 }
 
-// update appends the rows of events that arrived since the last update.
-func (p *eventPanel) update(snap *inspector.Snapshot) {
+// update shows a snapshot and the rows found in it, if any were looked for.
+func (p *eventPanel) update(snap *inspector.Snapshot, u *rowUpdate) {
 	p.snap = snap
 	p.cacheOK = false
-	needDecode := p.filter.text != "" || p.filter.re != nil || p.filter.typ != ""
-	var fresh []eventRow
 	laneOptions := []string{"all lanes"}
 	for _, l := range snap.Lanes {
-		laneOptions = append(laneOptions, fmt.Sprintf("#%d %s", l.Info.ID, laneName(l)))
-		if l.Info.Kind == inspector.LaneRequest {
-			continue
+		if l.Info.Kind != inspector.LaneRequest {
+			laneOptions = append(laneOptions, fmt.Sprintf("#%d %s", l.Info.ID, laneName(l)))
 		}
-		id := l.Info.ID
-		from := max(p.seen[id], l.DroppedEvents)
-		start := int(from - l.DroppedEvents)
-		for i := start; i < l.Len(); i++ {
-			ev := l.Event(i)
-			if !p.typSet[ev.Type] {
-				p.typSet[ev.Type] = true
-				p.types.Options = append(p.types.Options, ev.Type)
-			}
-			if needDecode || p.filter.lane != 0 {
-				if !p.filter.matches(l, &ev) {
-					continue
-				}
-			}
-			fresh = append(fresh, eventRow{lane: id, seq: ev.Seq, arrival: ev.Arrival})
-		}
-		p.seen[id] = l.DroppedEvents + int64(l.Len())
 	}
-	if len(p.lanes.Options) != len(laneOptions) {
+	if !slices.Equal(p.lanes.Options, laneOptions) {
 		p.lanes.Options = laneOptions
 		p.lanes.Refresh()
 	}
-	p.count.SetText(fmt.Sprintf("%d events", len(p.rows)+len(fresh)))
-	if len(fresh) == 0 {
-		return
+	if u == nil || u.gen != p.gen {
+		return // rows of an earlier filter or session
 	}
-	slices.SortStableFunc(fresh, func(a, b eventRow) int { return int(a.arrival - b.arrival) })
-	p.rows = append(p.rows, fresh...)
-	p.table.Refresh()
+	if len(u.types) > 0 {
+		p.types.Options = append(p.types.Options, u.types...)
+		p.types.Refresh()
+	}
+	if u.reset {
+		p.rows = p.rows[:0]
+	}
+	p.rows = append(p.rows, u.fresh...)
+	p.count.SetText(fmt.Sprintf("%d events", len(p.rows)))
+	if len(u.fresh) > 0 || u.reset {
+		p.table.Refresh()
+	}
 }
 
 // selectRow selects the table row of an event, if it is listed.

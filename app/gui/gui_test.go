@@ -168,6 +168,7 @@ func TestEventTableFiltersAndShowsDetail(t *testing.T) {
 	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &inspector.Parser{}}
 	rec.Feed(2*time.Millisecond, 0, 60, []byte("event: ping\ndata: one\n\nid: 2\ndata: two\r\n\r\nevent: ping\ndata: three\n\n"))
 	ui.setSession(s, "fixture")
+	ui.refreshNow()
 	if n := len(ui.events.rows); n != 3 {
 		t.Fatalf("table rows = %d, want 3", n)
 	}

@@ -67,12 +67,13 @@ func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 				return
 			}
 		}
+		rows := ui.events.finder.build(snap)
 		if ctx.Err() != nil {
 			return
 		}
 		fyne.DoAndWait(func() {
 			if ctx.Err() == nil {
-				ui.apply(s, snap, res)
+				ui.apply(s, snap, res, rows)
 			}
 		})
 	}
@@ -99,11 +100,12 @@ func (ui *Inspector) analysisLoop(ctx context.Context, requests <-chan *inspecto
 func (ui *Inspector) refreshNow() {
 	snap := ui.sess.Snapshot()
 	r := analyze(snap, ui.reference(snap))
-	ui.apply(ui.sess, snap, &r)
+	ui.apply(ui.sess, snap, &r, ui.events.finder.build(snap))
 }
 
-// apply shows a snapshot (and, when given, a new analysis) of session s.
-func (ui *Inspector) apply(s *inspector.Session, snap *inspector.Snapshot, res *analysis) {
+// apply shows a snapshot of session s and, when given, a new analysis and
+// new event table rows.
+func (ui *Inspector) apply(s *inspector.Session, snap *inspector.Snapshot, res *analysis, rows *rowUpdate) {
 	if s != ui.sess {
 		return // a late refresh of a session no longer shown
 	}
@@ -121,7 +123,7 @@ func (ui *Inspector) apply(s *inspector.Session, snap *inspector.Snapshot, res *
 		ui.requestsTab.Text = label
 		ui.tabs.Refresh()
 	}
-	ui.events.update(snap)
+	ui.events.update(snap, rows)
 	ui.timeline.update(snap, &ui.result)
 	ui.status.SetText(statusLine(snap, &ui.result))
 }

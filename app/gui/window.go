@@ -143,7 +143,7 @@ func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	ui.detail.clear()
 	ui.timeline.reset()
 	ui.lanes.reset()
-	ui.apply(s, ui.snap, &ui.result)
+	ui.apply(s, ui.snap, &ui.result, nil)
 	title := "SSE Inspector"
 	if name != "" {
 		title += " — " + name
