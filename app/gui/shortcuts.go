@@ -9,7 +9,12 @@ import (
 func (ui *Inspector) addShortcuts() {
 	bind := func(key fyne.KeyName, f func()) {
 		ui.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault},
-			func(fyne.Shortcut) { f() })
+			func(fyne.Shortcut) {
+				// A shortcut must not open a second dialog over an open one.
+				if ui.win.Canvas().Overlays().Top() == nil {
+					f()
+				}
+			})
 	}
 	bind(fyne.KeyN, ui.ShowAddStream)
 	bind(fyne.KeyK, ui.ShowCompare)
