@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"sseinspector/inspector/inspectortest"
 )
 
 // The benchmarks compare three paths to one origin in the same run:
@@ -71,10 +73,10 @@ func benchPaths(b *testing.B) (names, bases []string) {
 	origin := newOrigin(b, stampedOrigin)
 	_, _, tapBase := startTap(b, Config{Upstream: origin.URL})
 	names, bases = []string{"direct", "tap"}, []string{origin.URL, tapBase}
-	if _, err := os.Stat(nginxBinary); err == nil {
-		nginx := startNginx(b, strings.TrimPrefix(origin.URL, "http://"),
-			"proxy_buffering off; proxy_http_version 1.1; proxy_set_header Connection '';")
-		names, bases = append(names, "nginx"), append(bases, nginx)
+	if _, err := os.Stat(inspectortest.NginxPath); err == nil {
+		nginx := inspectortest.StartNginx(b, inspectortest.NginxConfig{Upstream: origin.URL,
+			Location: "proxy_buffering off; proxy_http_version 1.1; proxy_set_header Connection '';"})
+		names, bases = append(names, "nginx"), append(bases, nginx.URL)
 	} else {
 		b.Log("nginx not installed: comparing direct and tap only")
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sseinspector/inspector"
+	"sseinspector/inspector/inspectortest"
 )
 
 // burst is reads arriving together.
@@ -33,8 +34,8 @@ func bursts(l *inspector.LaneSnapshot, gap time.Duration) []burst {
 // one stream through it, returning the tap's lane once the stream ended.
 func tapThroughNginx(t *testing.T, period time.Duration, count, size int, directives string) *inspector.LaneSnapshot {
 	origin := newOrigin(t, pacedOrigin(period, count, size))
-	nginx := startNginx(t, strings.TrimPrefix(origin.URL, "http://"), directives)
-	_, sess, base := startTap(t, Config{Upstream: nginx})
+	nginx := inspectortest.StartNginx(t, inspectortest.NginxConfig{Upstream: origin.URL, Location: directives})
+	_, sess, base := startTap(t, Config{Upstream: nginx.URL})
 	resp := getStream(t, rawClient(), base+"/events")
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
