@@ -57,14 +57,6 @@ func (l *Lane) ID() int { return l.Info().ID }
 // Session returns the session the lane belongs to.
 func (l *Lane) Session() *Session { return l.sess }
 
-// SetName renames the lane.
-func (l *Lane) SetName(name string) {
-	l.mu.Lock()
-	l.info.Name = name
-	l.mu.Unlock()
-	l.sess.notify()
-}
-
 // SetState records the lane's live state with a human-readable detail
 // (for instance the cause of a failure).
 func (l *Lane) SetState(state LaneState, detail string) {
@@ -122,9 +114,8 @@ func (l *Lane) AddRead(conn int, at, delivered time.Duration, wire, size int) in
 	c.Bytes += int64(size)
 	c.Reads++
 	idx := l.reads.n
-	l.reads.append(readRecord{at: int64(at), delivered: int64(delivered), conn: uint32(conn), wire: uint32(wire), size: uint32(size)})
-	if len(l.reads.chunks) > 1 && len(l.reads.chunks[len(l.reads.chunks)-1]) == 1 {
-		l.memory += logChunk * readRecordSize
+	if grown := l.reads.append(readRecord{at: int64(at), delivered: int64(delivered), conn: uint32(conn), wire: uint32(wire), size: uint32(size)}); grown > 0 {
+		l.memory += int64(grown) * readRecordSize
 		l.enforceCap()
 	}
 	l.mu.Unlock()
@@ -419,11 +410,6 @@ func (s *LaneSnapshot) Scan(from, to int, fn func(i int, m *EventMeta) bool) {
 func (s *LaneSnapshot) Arrival(i int) time.Duration {
 	seg, j := s.locate(i)
 	return time.Duration(seg.records[j].arrival)
-}
-
-// SearchArrival returns the index of the first event arriving at or after t.
-func (s *LaneSnapshot) SearchArrival(t time.Duration) int {
-	return sort.Search(s.n, func(i int) bool { return s.Arrival(i) >= t })
 }
 
 // Events materializes all held events (use Scan for large lanes).

@@ -2,7 +2,6 @@ package inspector
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -44,7 +43,6 @@ type Session struct {
 	lanes  []*Lane
 	nextID int
 
-	version atomic.Uint64
 	changed chan struct{}
 }
 
@@ -74,15 +72,11 @@ func (s *Session) Now() time.Duration { return time.Since(s.start) }
 // into one, so a UI can redraw at its own pace.
 func (s *Session) Changed() <-chan struct{} { return s.changed }
 
-// Version increases with every change.
-func (s *Session) Version() uint64 { return s.version.Load() }
-
 // Touch signals readers to take a new snapshot although nothing was
 // recorded, for instance after a view setting that changes the analysis.
 func (s *Session) Touch() { s.notify() }
 
 func (s *Session) notify() {
-	s.version.Add(1)
 	select {
 	case s.changed <- struct{}{}:
 	default:

@@ -293,10 +293,7 @@ func ReadSession(r io.Reader, opts LoadOptions) (*Session, error) {
 // finish ends loading: from now on the lanes' memory caps apply again.
 func (ld *loader) finish() {
 	for _, l := range ld.lanes {
-		if l.loading {
-			l.memory += l.reads.memory(readRecordSize)
-			l.loading = false
-		}
+		l.loading = false
 	}
 }
 
@@ -366,7 +363,8 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if r.Index != l.reads.n || r.Conn < 0 || r.Conn >= len(l.conns) {
 			return false, fmt.Errorf("lane %d: read %d out of order or on unknown connection", r.Lane, r.Index)
 		}
-		l.reads.append(readRecord{at: int64(r.At), delivered: int64(r.Delivered), conn: uint32(r.Conn), wire: uint32(r.WireSize), size: uint32(r.Size)})
+		grown := l.reads.append(readRecord{at: int64(r.At), delivered: int64(r.Delivered), conn: uint32(r.Conn), wire: uint32(r.WireSize), size: uint32(r.Size)})
+		l.memory += int64(grown) * readRecordSize
 	case "event":
 		var r eventRecord
 		if err := json.Unmarshal(b, &r); err != nil {

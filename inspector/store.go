@@ -154,14 +154,19 @@ type chunkLog[T any] struct {
 
 const logChunk = 1024
 
-func (l *chunkLog[T]) append(v T) {
+// append adds v and returns how many elements of capacity that took
+// (0 when the last chunk had room), for memory accounting.
+func (l *chunkLog[T]) append(v T) (grown int) {
 	k := len(l.chunks)
 	if k == 0 || len(l.chunks[k-1]) == logChunk {
 		l.chunks = append(l.chunks, make([]T, 0, 8))
 		k++
+		grown = 8
 	}
+	before := cap(l.chunks[k-1])
 	l.chunks[k-1] = append(l.chunks[k-1], v)
 	l.n++
+	return grown + cap(l.chunks[k-1]) - before
 }
 
 // dropChunk drops the oldest chunk and returns how many entries went.
@@ -174,14 +179,6 @@ func (l *chunkLog[T]) dropChunk() int64 {
 	l.chunks = l.chunks[1:]
 	l.first += gone
 	return gone
-}
-
-func (l *chunkLog[T]) memory(elem int64) int64 {
-	var m int64
-	for _, c := range l.chunks {
-		m += int64(cap(c)) * elem
-	}
-	return m
 }
 
 // view copies the chunk headers for a reader.
