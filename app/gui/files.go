@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -143,17 +142,10 @@ func (ui *Inspector) exportSize(choice string) (int, int) {
 	return w, h
 }
 
-// errNoImageFormat names the formats an export can have.
-var errNoImageFormat = errors.New("export: the file name must end in .png or .svg")
-
 // ExportImage writes the timeline as shown — same range, findings and
-// highlights — at w×h pixels, as PNG or SVG by the file's extension.
+// highlights — at w×h pixels, as PNG or SVG by the file's extension (the
+// export refuses any other).
 func (ui *Inspector) ExportImage(path string, w, h int) error {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".png", ".svg":
-	default:
-		return errNoImageFormat
-	}
 	v := ui.timeline.widget.View()
 	v.Width, v.Height = float64(w), float64(h)
 	return timeline.ExportView(path, ui.timeline.exportData(), v)

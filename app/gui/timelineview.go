@@ -15,7 +15,6 @@ type timelineView struct {
 	ui     *Inspector
 	widget *widgets.Timeline
 	data   *timeline.Data
-	shown  *analysis // the analysis whose slices data holds
 }
 
 func newTimelineView(ui *Inspector) *timelineView {
@@ -30,23 +29,19 @@ func (t *timelineView) object() fyne.CanvasObject { return t.widget }
 // reset starts over for a new session.
 func (t *timelineView) reset() {
 	t.data = &timeline.Data{Title: t.ui.name}
-	t.shown = nil
 	t.widget.SetData(t.data)
 	t.widget.Fit()
 }
 
-// update shows a new snapshot, and the analysis if it is a new one.
+// update shows a new snapshot with the latest analysis. Handing over the
+// same slices again is cheap: the widget's index knows them by identity.
 func (t *timelineView) update(snap *inspector.Snapshot, a *analysis) {
 	t.data.Title = t.ui.name
 	t.data.Snapshot = snap
-	if a != t.shown || (a != nil && t.shown != nil && a.report != t.shown.report) {
-		t.data.Delays, t.data.Matches, t.data.Findings = a.delays, a.matches, a.findings
-		t.data.RefLane = a.refLane
-		if t.data.RefLane == 0 {
-			t.data.RefLane = t.ui.reference(snap)
-		}
-		cp := *a
-		t.shown = &cp
+	t.data.Delays, t.data.Matches, t.data.Findings = a.delays, a.matches, a.findings
+	t.data.RefLane = a.refLane
+	if t.data.RefLane == 0 {
+		t.data.RefLane = t.ui.reference(snap)
 	}
 	t.widget.SetData(t.data)
 }

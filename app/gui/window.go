@@ -123,9 +123,6 @@ func (ui *Inspector) Close() {
 	}
 }
 
-// Session returns the session on display.
-func (ui *Inspector) Session() *inspector.Session { return ui.sess }
-
 // setSession replaces the session on display, stopping the old one's
 // subscriptions, and starts the refresh loop for the new one.
 func (ui *Inspector) setSession(s *inspector.Session, name string) {
