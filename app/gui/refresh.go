@@ -32,9 +32,8 @@ func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 
 	// dirty: the data changed since the last redraw; stale: since the last
 	// analysis was asked for, which happens at most every analysisInterval
-	// and never while one is running.
-	// A session arrives with data already in it (a loaded file): analyse
-	// it straight away.
+	// and never while one is running. A session may arrive with data in it
+	// (a loaded file): both start true so it is drawn and analysed at once.
 	dirty, stale, running := true, true, false
 	var lastAnalysis time.Time
 	for {
@@ -49,23 +48,23 @@ func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 			running, res = false, &r
 		case <-tick.C:
 		}
-		if !dirty && res == nil {
-			if stale && !running && time.Since(lastAnalysis) >= analysisInterval {
-				// Nothing to redraw, but the last changes are not analysed yet.
-				dirty = true
-			} else {
-				continue
-			}
+		redraw := dirty || res != nil
+		wantAnalysis := stale && !running && time.Since(lastAnalysis) >= analysisInterval
+		if !redraw && !wantAnalysis {
+			continue
 		}
 		dirty = false
 		snap := s.Snapshot()
-		if stale && !running && time.Since(lastAnalysis) >= analysisInterval {
+		if wantAnalysis {
 			select {
 			case requests <- snap:
 				running, stale, lastAnalysis = true, false, time.Now()
 			case <-ctx.Done():
 				return
 			}
+		}
+		if !redraw {
+			continue
 		}
 		rows := ui.events.finder.build(snap)
 		if ctx.Err() != nil {
