@@ -1,4 +1,4 @@
-module sseinspector
+module github.com/sseinspector/sseinspector
 
 go 1.26
 

@@ -27,7 +27,7 @@ func TestDesktopDemoSmoke(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "sseinspector")
+	bin := filepath.Join(dir, "github.com/sseinspector/sseinspector")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}

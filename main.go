@@ -7,7 +7,7 @@ package main
 import (
 	"os"
 
-	"sseinspector/app/cli"
+	"github.com/sseinspector/sseinspector/app/cli"
 )
 
 func main() {

@@ -1,6 +1,6 @@
 package main
 
-import "sseinspector/app/gui"
+import "github.com/sseinspector/sseinspector/app/gui"
 
 // runGUI runs the desktop inspector: with no arguments on an empty
 // session, "demo" on the built-in demonstration, "open SESSION" on a file.

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // Acceptance tests on a real nginx (Debian's package): each subscribes to

@@ -3,8 +3,8 @@ package inspector_test
 import (
 	"fmt"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // A stream fetched directly and through nginx with its default buffering:

@@ -3,8 +3,8 @@ package inspector_test
 import (
 	"testing"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 func TestBurstsOfAFlushingServer(t *testing.T) {

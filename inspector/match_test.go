@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 func laneSnap(s *it.Session, l *it.Lane) *inspector.LaneSnapshot {

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"testing"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // tapStreams adds n tapped streams from one browser to host, the i-th

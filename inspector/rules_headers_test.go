@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // respondOnce adds a lane with one response and one event.

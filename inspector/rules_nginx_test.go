@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 func TestNginxBufferingNamed(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // quietThenClosed adds a lane that receives n events every 100 ms, goes

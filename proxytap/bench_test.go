@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // The benchmarks compare three paths to one origin in the same run:

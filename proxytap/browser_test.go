@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // countingPage is an origin's page whose EventSource on /event counts the

@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Recorder is where a tap records: it hands out one lane per tapped

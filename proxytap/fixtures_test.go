@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Fixture builders shared by the tests and benchmarks of this package.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 func sseHello(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,7 @@ package proxytap
 import (
 	"sync"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // laneKey identifies one EventSource across its reconnects: the same

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/net/websocket"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 func TestCloseEndsStreamsAsCancelled(t *testing.T) {

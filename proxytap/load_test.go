@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // TestTapLoad runs many concurrent event streams through one tap for a

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
-	"sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // burst is reads arriving together.

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // flowKind says what a flow records.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // The pieces an origin sends: line endings of every kind, a CRLF split

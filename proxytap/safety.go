@@ -7,7 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // IsLoopback reports whether a listen address ("host:port") binds only

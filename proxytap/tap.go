@@ -13,7 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Tap is a recording proxy. Make one with New, run it with Start or Serve,

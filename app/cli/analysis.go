@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"sseinspector/app/timeline"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // The compare and diagnose commands print the same report and exit the

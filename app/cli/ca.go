@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"sseinspector/proxytap"
+	"github.com/sseinspector/sseinspector/proxytap"
 )
 
 func init() {

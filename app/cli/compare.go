@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"sseinspector/app/demo"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/demo"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 func init() {

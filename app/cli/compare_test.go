@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"sseinspector/app/demo"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/app/demo"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // compareOrigin serves 60 stamped events at 40/s, ~200 B each, then ends.

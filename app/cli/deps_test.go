@@ -8,7 +8,7 @@ import (
 
 // Every command runs without a display: the package imports no UI toolkit.
 func TestCLIDependsOnNoUI(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "sseinspector/app/cli").Output()
+	out, err := exec.Command("go", "list", "-deps", "github.com/sseinspector/sseinspector/app/cli").Output()
 	if err != nil {
 		t.Skipf("go list unavailable: %v", err)
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 func init() {

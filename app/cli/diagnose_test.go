@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
-	it "sseinspector/inspector/inspectortest"
+	"github.com/sseinspector/sseinspector/inspector"
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // run runs a command line and returns its exit code, stdout and stderr.

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"sseinspector/app/plot"
-	"sseinspector/app/timeline"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 func init() {

@@ -9,11 +9,11 @@ import (
 	"strings"
 	"testing"
 
-	"sseinspector/app/internal/fixture"
-	"sseinspector/app/internal/golden"
-	"sseinspector/app/plot"
-	"sseinspector/app/timeline"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/internal/fixture"
+	"github.com/sseinspector/sseinspector/app/internal/golden"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 func runCmd(args ...string) (code int, stdout, stderr string) {

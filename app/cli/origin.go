@@ -6,7 +6,7 @@ import (
 	"net"
 	"strconv"
 
-	"sseinspector/app/origin"
+	"github.com/sseinspector/sseinspector/app/origin"
 )
 
 // originCommand is set in init, like watchCommand.

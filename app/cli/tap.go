@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"sseinspector/inspector"
-	"sseinspector/proxytap"
+	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/proxytap"
 )
 
 func init() {

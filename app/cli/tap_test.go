@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // watchedBuffer is an output stream a test can wait on.

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // watchCommand is set in init: runWatch refers to it for its usage text,

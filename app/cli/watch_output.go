@@ -10,7 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // watchPrinter writes the watch command's live output, human or NDJSON.

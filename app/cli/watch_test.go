@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // streamServer serves the i-th request with bodies[i] (the last one for

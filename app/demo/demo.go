@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"time"
 
-	"sseinspector/app/origin"
+	"github.com/sseinspector/sseinspector/app/origin"
 )
 
 // DemoStream is the stream both demo lanes subscribe to: 20 events a

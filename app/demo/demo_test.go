@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // The demo must show what it promises: the direct lane gets events one by

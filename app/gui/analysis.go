@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // analysis is what the window shows of inspector's analysis of a snapshot.

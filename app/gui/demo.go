@@ -3,8 +3,8 @@ package gui
 import (
 	"fyne.io/fyne/v2/dialog"
 
-	"sseinspector/app/demo"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/demo"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // StartDemo starts the built-in origin and the buffering proxy (once) and

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"sync"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // eventRows finds the event table's rows off the UI goroutine: deciding

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 func TestEventRowsAreIncrementalAndRestartOnFilter(t *testing.T) {

@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"sseinspector/app/timeline"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // ShowOpen asks for a session file and opens it.

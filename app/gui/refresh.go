@@ -7,7 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 const (

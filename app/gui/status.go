@@ -3,7 +3,7 @@ package gui
 import (
 	"fmt"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // statusLine summarises the session for the status bar.

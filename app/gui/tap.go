@@ -9,8 +9,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
-	"sseinspector/inspector"
-	"sseinspector/proxytap"
+	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/proxytap"
 )
 
 // tapRunner is a tap proxy started from the window. It records into

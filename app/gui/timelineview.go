@@ -3,9 +3,9 @@ package gui
 import (
 	"fyne.io/fyne/v2"
 
-	"sseinspector/app/timeline"
-	"sseinspector/app/widgets"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/app/widgets"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // timelineView connects the timeline widget to the window: it keeps one

@@ -9,8 +9,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"sseinspector/app/demo"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/demo"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Inspector is the main window's state: the session shown, its live

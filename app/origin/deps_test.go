@@ -8,7 +8,7 @@ import (
 
 // The origin runs without a display, in the CLI and in tests.
 func TestOriginDependsOnNoUI(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", "sseinspector/app/origin").Output()
+	out, err := exec.Command("go", "list", "-deps", "github.com/sseinspector/sseinspector/app/origin").Output()
 	if err != nil {
 		t.Skipf("go list unavailable: %v", err)
 	}

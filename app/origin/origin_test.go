@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // guard bounds every blocking read so a broken route fails instead of

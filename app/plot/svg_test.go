@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"sseinspector/app/internal/golden"
+	"github.com/sseinspector/sseinspector/app/internal/golden"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/plot"
 )
 
 // timeSteps are the tick intervals the time axis may use, smallest first.

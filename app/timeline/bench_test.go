@@ -6,9 +6,9 @@ import (
 	"runtime"
 	"testing"
 
-	"sseinspector/app/internal/fixture"
-	"sseinspector/app/plot"
-	"sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/app/internal/fixture"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/timeline"
 )
 
 // BenchmarkDraw draws a 1600×900 frame of the whole session with the

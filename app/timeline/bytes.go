@@ -4,7 +4,7 @@ import (
 	"math"
 	"time"
 
-	"sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/plot"
 )
 
 // The bytes-over-time staircase.

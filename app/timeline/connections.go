@@ -5,8 +5,8 @@ import (
 	"math"
 	"time"
 
-	"sseinspector/app/plot"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Connection marks: disconnected periods between a lane's connections and

@@ -4,8 +4,8 @@ import (
 	"math"
 	"time"
 
-	"sseinspector/app/plot"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Data is what the timeline shows. Every field but Snapshot may be empty.

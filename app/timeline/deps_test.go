@@ -11,7 +11,7 @@ import (
 // timeline, its canvas backends and the export command may not depend on
 // the UI toolkit, and must build with cgo disabled.
 func TestDrawingDoesNotDependOnTheUI(t *testing.T) {
-	pkgs := []string{"sseinspector/app/timeline", "sseinspector/app/plot", "sseinspector/app/cli"}
+	pkgs := []string{"github.com/sseinspector/sseinspector/app/timeline", "github.com/sseinspector/sseinspector/app/plot", "github.com/sseinspector/sseinspector/app/cli"}
 	cmd := exec.Command("go", append([]string{"list", "-deps", "-f", "{{.ImportPath}} {{if .Error}}ERROR {{.Error}}{{end}}"}, pkgs...)...)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	out, err := cmd.Output()
@@ -19,7 +19,7 @@ func TestDrawingDoesNotDependOnTheUI(t *testing.T) {
 		t.Skipf("go list unavailable: %v", err)
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if strings.HasPrefix(line, "fyne.io/") || strings.HasPrefix(line, "sseinspector/app/widgets") || strings.HasPrefix(line, "sseinspector/app/gui") {
+		if strings.HasPrefix(line, "fyne.io/") || strings.HasPrefix(line, "github.com/sseinspector/sseinspector/app/widgets") || strings.HasPrefix(line, "github.com/sseinspector/sseinspector/app/gui") {
 			t.Errorf("drawing depends on %s", line)
 		}
 		if strings.Contains(line, " ERROR ") {

@@ -6,7 +6,7 @@ import (
 	"math"
 	"strings"
 
-	"sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/plot"
 )
 
 // Draw draws the timeline of d over the visible range of v. A zero

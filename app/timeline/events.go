@@ -6,7 +6,7 @@ import (
 	"math"
 	"time"
 
-	"sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/plot"
 )
 
 // Event marks: ticks at arrival, bursts of events completed by one read,

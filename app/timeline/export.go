@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/plot"
 )
 
 // Export writes the timeline of the whole session to path, width×height

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/plot"
 )
 
 // hitRadius is how far from an event's tick or dot a point still hits it.

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/app/internal/fixture"
+	"github.com/sseinspector/sseinspector/app/internal/fixture"
 )
 
 func fixtureData(f *fixture.Fixture) *Data {

@@ -5,7 +5,7 @@ import (
 	"sort"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // index holds, per lane, flat arrays that make per-frame drawing cost

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/app/internal/fixture"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/internal/fixture"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 func TestBurstsOfBufferedLane(t *testing.T) {

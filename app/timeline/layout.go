@@ -4,8 +4,8 @@ import (
 	"image/color"
 	"math"
 
-	"sseinspector/app/plot"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // dims are the horizontal measures, which depend on the width only, so

@@ -4,8 +4,8 @@ import (
 	"math"
 	"time"
 
-	"sseinspector/app/plot"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // drawMatches joins each event to the same event on the reference lane

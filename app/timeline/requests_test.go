@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // A tap session lists every plain request as a lane; the timeline draws

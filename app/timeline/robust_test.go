@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"sseinspector/app/internal/fixture"
-	"sseinspector/app/plot"
-	"sseinspector/app/timeline"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/internal/fixture"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // TestDrawAnyViewAndSize draws odd data at odd sizes and ranges: nothing

@@ -6,8 +6,8 @@ import (
 	"math"
 	"time"
 
-	"sseinspector/app/plot"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Palette: dark slate text on white, one saturated color per lane, and a

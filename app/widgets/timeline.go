@@ -10,9 +10,9 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
-	"sseinspector/app/plot"
-	"sseinspector/app/timeline"
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Timeline shows a session's per-event timeline. Scrolling zooms around

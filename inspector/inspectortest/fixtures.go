@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Session builds a synthetic session. Its lanes record through
