@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"slices"
 	"strings"
 )
@@ -218,7 +219,7 @@ func (f *laneFacts) eventCount() int { return len(f.events) }
 func (f *laneFacts) comments() int {
 	n := 0
 	for _, nt := range f.notes {
-		if nt.Kind == ItemComment {
+		if nt.Kind == sse.ItemComment {
 			n++
 		}
 	}

@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"sort"
 	"sync"
@@ -126,18 +127,18 @@ func (l *Lane) AddRead(conn int, at, delivered time.Duration, wire, size int) in
 // AddItem records a parser item (event, comment or retry) of a connection.
 // arrival is the time of the read that completed it; delivered is the time
 // the tap's write to the browser returned (0 elsewhere).
-func (l *Lane) AddItem(conn int, it *Item, arrival, delivered time.Duration) {
+func (l *Lane) AddItem(conn int, it *sse.Item, arrival, delivered time.Duration) {
 	switch it.Kind {
-	case ItemEvent:
+	case sse.ItemEvent:
 		l.addEvent(conn, it, arrival, delivered)
-	case ItemComment:
+	case sse.ItemComment:
 		l.mu.Lock()
-		l.appendNote(Note{Conn: conn, At: arrival, Kind: ItemComment, Text: string(it.Data), Read: it.LastRead})
+		l.appendNote(Note{Conn: conn, At: arrival, Kind: sse.ItemComment, Text: string(it.Data), Read: it.LastRead})
 		l.mu.Unlock()
 		l.sess.notify()
-	case ItemRetry:
+	case sse.ItemRetry:
 		l.mu.Lock()
-		l.appendNote(Note{Conn: conn, At: arrival, Kind: ItemRetry, Retry: it.Retry, Read: it.LastRead})
+		l.appendNote(Note{Conn: conn, At: arrival, Kind: sse.ItemRetry, Retry: it.Retry, Read: it.LastRead})
 		l.mu.Unlock()
 		l.sess.notify()
 	}
@@ -158,7 +159,7 @@ func (l *Lane) appendNote(n Note) {
 	l.enforceCap()
 }
 
-func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
+func (l *Lane) addEvent(conn int, it *sse.Item, arrival, delivered time.Duration) {
 	l.mu.Lock()
 	l.appendEvent(conn, it, arrival, delivered)
 	l.conns[conn].Events++
@@ -167,7 +168,7 @@ func (l *Lane) addEvent(conn int, it *Item, arrival, delivered time.Duration) {
 }
 
 // appendEvent stores an event; the caller holds the lock.
-func (l *Lane) appendEvent(conn int, it *Item, arrival, delivered time.Duration) {
+func (l *Lane) appendEvent(conn int, it *sse.Item, arrival, delivered time.Duration) {
 	var seg *segment
 	if n := len(l.segs); n > 0 && l.segs[n-1].fits(len(it.Raw), it.LastRead) {
 		seg = l.segs[n-1]

@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"time"
 )
@@ -137,7 +138,7 @@ type Event struct {
 type Note struct {
 	Conn  int           `json:"conn"`
 	At    time.Duration `json:"t"`
-	Kind  ItemKind      `json:"-"`
+	Kind  sse.ItemKind  `json:"-"`
 	Text  string        `json:"text,omitempty"`
 	Retry time.Duration `json:"retry,omitempty"`
 	Read  int64         `json:"read"`

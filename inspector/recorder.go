@@ -1,5 +1,6 @@
 package inspector
 
+import "github.com/sseinspector/sseinspector/inspector/sse"
 import "time"
 
 // ConnRecorder feeds one connection's body to the lane's parser and records
@@ -8,13 +9,13 @@ import "time"
 type ConnRecorder struct {
 	Lane   *Lane
 	Conn   int
-	Parser *Parser
+	Parser *sse.Parser
 	// OnItem, if set, is called after each item is recorded (for live output).
 	// The item is only valid during the call.
-	OnItem func(it *Item, arrival time.Duration)
+	OnItem func(it *sse.Item, arrival time.Duration)
 
 	arrival, delivered time.Duration
-	emit               func(*Item)
+	emit               func(*sse.Item)
 }
 
 // Feed records one read that returned at the given time (and, on tapped
@@ -26,7 +27,7 @@ func (r *ConnRecorder) Feed(at, delivered time.Duration, wire int, decoded []byt
 		return
 	}
 	if r.emit == nil {
-		r.emit = func(it *Item) {
+		r.emit = func(it *sse.Item) {
 			r.Lane.AddItem(r.Conn, it, r.arrival, r.delivered)
 			if r.OnItem != nil {
 				r.OnItem(it, r.arrival)

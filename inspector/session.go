@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"sync"
 	"time"
 )
@@ -20,7 +21,7 @@ type Limits struct {
 
 func (l Limits) maxEventSize() int {
 	if l.MaxEventSize <= 0 {
-		return DefaultMaxEventSize
+		return sse.DefaultMaxEventSize
 	}
 	return l.MaxEventSize
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net/http"
 	"os"
@@ -204,7 +205,7 @@ func WriteSession(w io.Writer, snap *Snapshot, opts SaveOptions) error {
 		}
 		for _, n := range l.Notes() {
 			kind := "comment"
-			if n.Kind == ItemRetry {
+			if n.Kind == sse.ItemRetry {
 				kind = "retry"
 			}
 			if err := enc.Encode(noteRecord{Rec: kind, Lane: l.Info.ID, Note: n}); err != nil {
@@ -381,7 +382,7 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if r.Raw != nil {
 			raw = []byte(*r.Raw)
 		}
-		it := Item{Kind: ItemEvent, ID: r.ID, Raw: raw, Offset: r.Offset, Size: r.Size,
+		it := sse.Item{Kind: sse.ItemEvent, ID: r.ID, Raw: raw, Offset: r.Offset, Size: r.Size,
 			FirstRead: r.FirstRead, LastRead: r.LastRead, Truncated: r.Truncated}
 		l.appendEvent(r.Conn, &it, r.Arrival, r.Delivered)
 	case "comment", "retry":
@@ -393,9 +394,9 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if err != nil {
 			return false, err
 		}
-		r.Note.Kind = ItemComment
+		r.Note.Kind = sse.ItemComment
 		if kind.Rec == "retry" {
-			r.Note.Kind = ItemRetry
+			r.Note.Kind = sse.ItemRetry
 		}
 		l.appendNote(r.Note)
 	case "end":

@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"bytes"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ func FuzzReadSession(f *testing.F) {
 	s := NewSession(Limits{})
 	l := s.AddLane(LaneInfo{Name: "direct", Kind: LaneSubscription})
 	c := l.StartConn(0, "GET", "http://127.0.0.1/x", nil, "")
-	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &Parser{}}
+	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
 	rec.Feed(1, 0, 40, []byte("id: 1\ndata: a\n\n: hb\n\nretry: 10\n\ndata: \xff\n\n"))
 	rec.End(2, CauseEOF, nil)
 	if err := WriteSession(&good, s.Snapshot(), SaveOptions{}); err != nil {

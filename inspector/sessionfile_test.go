@@ -3,6 +3,7 @@ package inspector
 import (
 	"bytes"
 	"errors"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ func sampleSession(t *testing.T) *Session {
 	c := a.StartConn(0, "GET", "http://127.0.0.1:1/event", http.Header{"Authorization": {"Bearer s3cret"}, "Accept": {"text/event-stream"}}, "")
 	a.AddRedirect(c, "http://127.0.0.1:1/moved")
 	a.SetResponse(c, 2*time.Millisecond, 200, "HTTP/1.1", http.Header{"Content-Type": {"text/event-stream"}, "Set-Cookie": {"sid=1"}})
-	rec := &ConnRecorder{Lane: a, Conn: c, Parser: &Parser{MaxEventSize: 40}}
+	rec := &ConnRecorder{Lane: a, Conn: c, Parser: &sse.Parser{MaxEventSize: 40}}
 	rec.Feed(3*time.Millisecond, 0, 30, []byte("id: 7\nevent: tick\ndata: caf\xc3"))
 	rec.Feed(4*time.Millisecond, 0, 30, []byte("\xa9 \xff\n\n: hb\n\nretry: 1500\n\n"))
 	rec.Feed(5*time.Millisecond, 0, 80, []byte("data: "+strings.Repeat("x", 70)+"\n\n"))
@@ -37,7 +38,7 @@ func sampleSession(t *testing.T) *Session {
 	b := s.AddLane(LaneInfo{Name: "tap", Kind: LaneTap, URL: "http://127.0.0.1:2/event", Client: "127.0.0.1:5555"})
 	cb := b.StartConn(time.Millisecond, "GET", "http://127.0.0.1:2/event", http.Header{"Cookie": {"a=b"}}, "")
 	b.SetResponse(cb, 2*time.Millisecond, 200, "HTTP/1.0", http.Header{"Content-Type": {"text/event-stream"}})
-	recb := &ConnRecorder{Lane: b, Conn: cb, Parser: &Parser{}}
+	recb := &ConnRecorder{Lane: b, Conn: cb, Parser: &sse.Parser{}}
 	recb.Feed(10*time.Millisecond, 11*time.Millisecond, 18, []byte("data: 1\n\ndata: 2\n\n"))
 	recb.End(20*time.Millisecond, CauseEOF, nil)
 	b.SetPeerEnd(cb, CauseClientGone)

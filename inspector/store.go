@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"slices"
 	"strings"
 	"time"
@@ -120,7 +121,7 @@ func (v *segmentView) id(r *record) string {
 func (v *segmentView) event(i int) Event {
 	r := &v.records[i]
 	raw := v.arena[r.rawOff : r.rawOff+r.rawLen : r.rawOff+r.rawLen]
-	typ, data, _ := DecodeBlock(raw)
+	typ, data, _ := sse.DecodeBlock(raw)
 	ev := Event{
 		Seq:       v.base + int64(i),
 		Conn:      int(r.conn),

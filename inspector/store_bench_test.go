@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"runtime"
 	"testing"
 	"time"
@@ -35,7 +36,7 @@ func BenchmarkParseAndRecord100B(b *testing.B) {
 		s := NewSession(Limits{})
 		l := s.AddLane(LaneInfo{Kind: LaneSubscription})
 		c := l.StartConn(0, "GET", "http://127.0.0.1/", nil, "")
-		rec := &ConnRecorder{Lane: l, Conn: c, Parser: &Parser{}}
+		rec := &ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
 		for off := 0; off < len(stream); off += 16 << 10 {
 			end := min(off+16<<10, len(stream))
 			rec.Feed(time.Duration(off), 0, end-off, stream[off:end])
@@ -58,7 +59,7 @@ func BenchmarkStoredEventOverhead(b *testing.B) {
 		s := NewSession(Limits{})
 		l := s.AddLane(LaneInfo{Kind: LaneSubscription})
 		c := l.StartConn(0, "GET", "http://127.0.0.1/", nil, "")
-		rec := &ConnRecorder{Lane: l, Conn: c, Parser: &Parser{}}
+		rec := &ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
 		for off := 0; off < len(stream); off += 16 << 10 {
 			end := min(off+16<<10, len(stream))
 			rec.Feed(time.Duration(off), 0, end-off, stream[off:end])

@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"strings"
 	"sync"
@@ -28,7 +29,7 @@ func feedLane(t testing.TB, l *Lane, chunks ...string) {
 	t.Helper()
 	c := l.StartConn(0, http.MethodGet, "http://127.0.0.1/x", nil, "")
 	l.SetResponse(c, time.Millisecond, 200, "HTTP/1.1", http.Header{"Content-Type": {"text/event-stream"}})
-	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &Parser{MaxEventSize: l.sess.limits.MaxEventSize}}
+	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{MaxEventSize: l.sess.limits.MaxEventSize}}
 	for i, ch := range chunks {
 		rec.Feed(time.Duration(i+1)*time.Millisecond, 0, len(ch), []byte(ch))
 	}
@@ -64,7 +65,7 @@ func TestLaneEventsAndReads(t *testing.T) {
 		t.Errorf("reads = %+v", snap.Reads())
 	}
 	notes := snap.Notes()
-	if len(notes) != 2 || notes[0].Kind != ItemComment || notes[0].Text != " ping" || notes[1].Kind != ItemRetry || notes[1].Retry != 250*time.Millisecond {
+	if len(notes) != 2 || notes[0].Kind != sse.ItemComment || notes[0].Text != " ping" || notes[1].Kind != sse.ItemRetry || notes[1].Retry != 250*time.Millisecond {
 		t.Errorf("notes = %+v", notes)
 	}
 	c := snap.Conns[0]
@@ -77,7 +78,7 @@ func TestSnapshotIsStableWhileWriting(t *testing.T) {
 	s := NewSession(Limits{})
 	l := s.AddLane(LaneInfo{Kind: LaneSubscription})
 	c := l.StartConn(0, "GET", "http://x/", nil, "")
-	var p Parser
+	var p sse.Parser
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
 	wg.Add(1)
@@ -114,7 +115,7 @@ func TestSnapshotIsStableWhileWriting(t *testing.T) {
 	}()
 	for i := 0; i < 20000; i++ {
 		idx := l.AddRead(c, time.Duration(i), 0, 12, 12)
-		p.Feed([]byte(fmt.Sprintf("data: %04d\n\n", i%10000)), idx, func(it *Item) { l.AddItem(c, it, time.Duration(i), 0) })
+		p.Feed([]byte(fmt.Sprintf("data: %04d\n\n", i%10000)), idx, func(it *sse.Item) { l.AddItem(c, it, time.Duration(i), 0) })
 	}
 	close(stop)
 	wg.Wait()
@@ -128,13 +129,13 @@ func TestLaneMemoryCapDropsOldest(t *testing.T) {
 	s := NewSession(Limits{MaxLaneBytes: limit})
 	l := s.AddLane(LaneInfo{Kind: LaneSubscription})
 	c := l.StartConn(0, "GET", "http://x/", nil, "")
-	var p Parser
+	var p sse.Parser
 	payload := make([]byte, 0, 200)
 	const total = 60000
 	for i := 0; i < total; i++ {
 		payload = fmt.Appendf(payload[:0], "id: %d\ndata: %0180d\n\n", i, i)
 		idx := l.AddRead(c, time.Duration(i), 0, len(payload), len(payload))
-		p.Feed(payload, idx, func(it *Item) { l.AddItem(c, it, time.Duration(i), 0) })
+		p.Feed(payload, idx, func(it *sse.Item) { l.AddItem(c, it, time.Duration(i), 0) })
 	}
 	snap := l.Snapshot()
 	if snap.DroppedEvents == 0 {
@@ -180,7 +181,7 @@ func TestLaneMemoryCapCoversComments(t *testing.T) {
 	s := NewSession(Limits{MaxLaneBytes: limit})
 	l := s.AddLane(LaneInfo{Kind: LaneSubscription})
 	c := l.StartConn(0, "GET", "http://x/", nil, "")
-	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &Parser{}}
+	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
 	comment := ":" + strings.Repeat("p", 2048) + "\n\n"
 	for i := 0; i < 20000; i++ {
 		rec.Feed(time.Duration(i), 0, len(comment), []byte(comment))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"net/url"
 	"strings"
@@ -62,7 +63,7 @@ type Hooks struct {
 	// OnItem is called for each event, comment and retry field after the
 	// lane recorded it; at is its arrival time on the session clock. The
 	// item is only valid during the call.
-	OnItem func(l *Lane, it *Item, at time.Duration)
+	OnItem func(l *Lane, it *sse.Item, at time.Duration)
 	// OnClose is called when a connection attempt ended, after the lane
 	// recorded how. reconnectIn is the wait before the next attempt, or
 	// negative when none is scheduled: the stream failed for good, the
@@ -134,7 +135,7 @@ type Subscription struct {
 	client *http.Client
 
 	// Owned by the subscription's goroutine.
-	parser Parser
+	parser sse.Parser
 	retry  time.Duration
 	conn   int // index of the connection attempt in progress
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"mime"
 	"net/http"
@@ -200,8 +201,8 @@ func (s *Subscription) ended(rec *ConnRecorder, connCtx context.Context, cause C
 }
 
 // onItem follows retry fields and passes every item to the hook.
-func (s *Subscription) onItem(it *Item, at time.Duration) {
-	if it.Kind == ItemRetry {
+func (s *Subscription) onItem(it *sse.Item, at time.Duration) {
+	if it.Kind == sse.ItemRetry {
 		s.retry = it.Retry
 	}
 	if s.hooks.OnItem != nil {

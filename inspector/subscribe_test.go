@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net"
 	"net/http"
@@ -130,7 +131,7 @@ func TestSubscribeReconnectsWithLastEventID(t *testing.T) {
 	items := make(chan string, 8)
 	sub := subscribe(t, sess, Request{URL: srv.URL + "/s", LastEventID: "start", Retry: 10 * time.Millisecond,
 		Header: http.Header{"X-Custom": {"yes"}}},
-		Hooks{OnItem: func(l *Lane, it *Item, at time.Duration) { items <- string(it.Data) }})
+		Hooks{OnItem: func(l *Lane, it *sse.Item, at time.Duration) { items <- string(it.Data) }})
 
 	first := recv(t, reqs, "first request")
 	for name, want := range map[string]string{
@@ -194,7 +195,7 @@ func TestSubscribeTimesEachNetworkRead(t *testing.T) {
 	})
 	sess := NewSession(Limits{})
 	got := make(chan time.Duration, 1)
-	sub := subscribe(t, sess, Request{URL: srv.URL}, Hooks{OnItem: func(l *Lane, it *Item, at time.Duration) { got <- at }})
+	sub := subscribe(t, sess, Request{URL: srv.URL}, Hooks{OnItem: func(l *Lane, it *sse.Item, at time.Duration) { got <- at }})
 	waitFor(t, sess, "the first read", func() bool { return sub.Lane().Snapshot().ReadCount() == 1 })
 	close(more)
 	arrival := recv(t, got, "event")
@@ -254,7 +255,7 @@ func TestSubscribeHonoursRetryField(t *testing.T) {
 		t.Errorf("reconnected %v after the end, want at least %v", gap, retry)
 	}
 	notes := ls.Notes()
-	if len(notes) != 1 || notes[0].Kind != ItemRetry || notes[0].Retry != retry {
+	if len(notes) != 1 || notes[0].Kind != sse.ItemRetry || notes[0].Retry != retry {
 		t.Errorf("notes = %+v, want one retry of %v", notes, retry)
 	}
 }
@@ -515,7 +516,7 @@ func TestSubscribeDecodesContentEncoding(t *testing.T) {
 			})
 			sess := NewSession(Limits{})
 			sub := subscribe(t, sess, Request{URL: srv.URL, NoReconnect: true},
-				Hooks{OnItem: func(l *Lane, it *Item, at time.Duration) { received <- string(it.Data) }})
+				Hooks{OnItem: func(l *Lane, it *sse.Item, at time.Duration) { received <- string(it.Data) }})
 			waitDone(t, sub)
 
 			var ce *ConnError

@@ -3,6 +3,7 @@ package proxytap
 import (
 	"context"
 	"crypto/tls"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"log"
 	"net"
 	"net/http"
@@ -105,7 +106,7 @@ type Hooks struct {
 	// event's index within the lane (events only); arrival is when the read
 	// completing it returned from the upstream, delivered when the write to
 	// the browser returned (0 if it failed). it is valid during the call only.
-	Item func(lane *inspector.Lane, conn int, seq int64, it *inspector.Item, arrival, delivered time.Duration)
+	Item func(lane *inspector.Lane, conn int, seq int64, it *sse.Item, arrival, delivered time.Duration)
 
 	// Close is called when a tapped stream's connection has ended and its
 	// cause and the browser side's ending are recorded, including streams

@@ -3,6 +3,7 @@ package proxytap
 import (
 	"context"
 	"errors"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"mime"
 	"net"
@@ -153,14 +154,14 @@ func (f *flow) response(resp *http.Response) {
 		f.lane.SetState(inspector.StateFailed, string(f.fail))
 	} else {
 		f.lane.SetState(inspector.StateOpen, "")
-		p := &inspector.Parser{MaxEventSize: f.sess.Limits().MaxEventSize}
+		p := &sse.Parser{MaxEventSize: f.sess.Limits().MaxEventSize}
 		p.SetLastEventID(f.in.Header.Get("Last-Event-ID"))
 		f.rec = &inspector.ConnRecorder{Lane: f.lane, Conn: f.conn, Parser: p}
 		if hook := f.tap.cfg.Hooks.Item; hook != nil {
 			tl, lane, conn := f.tl, f.lane, f.conn
-			f.rec.OnItem = func(it *inspector.Item, arrival time.Duration) {
+			f.rec.OnItem = func(it *sse.Item, arrival time.Duration) {
 				seq := tl.events
-				if it.Kind == inspector.ItemEvent {
+				if it.Kind == sse.ItemEvent {
 					tl.events++
 				}
 				hook(lane, conn, seq, it, arrival, f.delivered)

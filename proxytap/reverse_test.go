@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net"
 	"net/http"
@@ -102,8 +103,8 @@ func TestReversePassesBytesIdentically(t *testing.T) {
 	}
 	var comment, retry bool
 	for _, n := range lane.Notes() {
-		comment = comment || (n.Kind == inspector.ItemComment && strings.Contains(n.Text, "keep-alive"))
-		retry = retry || (n.Kind == inspector.ItemRetry && n.Retry == 1500*time.Millisecond)
+		comment = comment || (n.Kind == sse.ItemComment && strings.Contains(n.Text, "keep-alive"))
+		retry = retry || (n.Kind == sse.ItemRetry && n.Retry == 1500*time.Millisecond)
 	}
 	if !comment || !retry {
 		t.Errorf("notes %+v: want the keep-alive comment and retry 1500ms", lane.Notes())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"strings"
 	"sync"
@@ -232,21 +233,21 @@ func (p *tapPrinter) hooks() proxytap.Hooks {
 			}
 			p.record(r, wall(lane, c.HeadersAt), text)
 		},
-		Item: func(lane *inspector.Lane, i int, seq int64, it *inspector.Item, arrival, delivered time.Duration) {
+		Item: func(lane *inspector.Lane, i int, seq int64, it *sse.Item, arrival, delivered time.Duration) {
 			r := &tapRecord{T: stamp(lane, arrival), Lane: lane.ID(), Conn: &i}
 			var text string
 			switch it.Kind {
-			case inspector.ItemEvent:
+			case sse.ItemEvent:
 				data, id := string(it.Data), it.ID
 				r.Kind, r.Seq, r.Type, r.Data, r.ID, r.Size = "event", &seq, it.Type, &data, &id, it.Size
 				if delivered > 0 {
 					r.Delivered = stamp(lane, delivered)
 				}
 				text = fmt.Sprintf("lane %d event #%d %s id=%q %d B: %s", r.Lane, seq, it.Type, id, it.Size, abbreviate(data, 80))
-			case inspector.ItemComment:
+			case sse.ItemComment:
 				r.Kind, r.Text = "comment", string(it.Data)
 				text = fmt.Sprintf("lane %d comment: %s", r.Lane, abbreviate(r.Text, 80))
-			case inspector.ItemRetry:
+			case sse.ItemRetry:
 				r.Kind, r.RetryMS = "retry", it.Retry.Milliseconds()
 				text = fmt.Sprintf("lane %d retry: %v", r.Lane, it.Retry)
 			default:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"strconv"
 	"sync"
@@ -116,7 +117,7 @@ func (p *watchPrinter) opened(l *inspector.Lane, c inspector.Conn) {
 	p.human(c.HeadersAt, l, "open", "%d %s conn %d %s", c.Status, c.Proto, c.Index, where)
 }
 
-func (p *watchPrinter) item(l *inspector.Lane, it *inspector.Item, at time.Duration) {
+func (p *watchPrinter) item(l *inspector.Lane, it *sse.Item, at time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.limited() {
@@ -124,7 +125,7 @@ func (p *watchPrinter) item(l *inspector.Lane, it *inspector.Item, at time.Durat
 	}
 	ci := p.conn[l.ID()]
 	switch it.Kind {
-	case inspector.ItemEvent:
+	case sse.ItemEvent:
 		seq := p.seq[l.ID()]
 		p.seq[l.ID()]++
 		p.events++
@@ -137,13 +138,13 @@ func (p *watchPrinter) item(l *inspector.Lane, it *inspector.Item, at time.Durat
 		if p.limited() && p.limitHit != nil {
 			p.limitHit()
 		}
-	case inspector.ItemComment:
+	case sse.ItemComment:
 		if p.enc != nil {
 			p.enc.Encode(jsonComment{Kind: "comment", T: p.wall(at), Lane: l.ID(), Conn: ci, Text: string(it.Data)})
 		} else {
 			p.human(at, l, "comment", "%s", preview(it.Data))
 		}
-	case inspector.ItemRetry:
+	case sse.ItemRetry:
 		if p.enc != nil {
 			p.enc.Encode(jsonRetry{Kind: "retry", T: p.wall(at), Lane: l.ID(), Conn: ci, Retry: it.Retry.Milliseconds()})
 		} else {

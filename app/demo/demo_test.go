@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"testing"
 	"time"
 
@@ -24,8 +25,8 @@ func TestDemoShowsBufferingOnTheProxiedLaneOnly(t *testing.T) {
 	subscribe := func(url string) *inspector.Subscription {
 		n := 0
 		sub, err := inspector.Subscribe(ctx, sess, inspector.Request{URL: url}, inspector.Hooks{
-			OnItem: func(l *inspector.Lane, it *inspector.Item, _ time.Duration) {
-				if it.Kind == inspector.ItemEvent {
+			OnItem: func(l *inspector.Lane, it *sse.Item, _ time.Duration) {
+				if it.Kind == sse.ItemEvent {
 					if n++; n == want {
 						got <- l.ID()
 					}

@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ func TestEventRowsAreIncrementalAndRestartOnFilter(t *testing.T) {
 		if len(l.Snapshot().Conns) == 0 {
 			l.StartConn(0, "GET", "http://127.0.0.1/", nil, "")
 		}
-		rec := &inspector.ConnRecorder{Lane: l, Conn: 0, Parser: &inspector.Parser{}}
+		rec := &inspector.ConnRecorder{Lane: l, Conn: 0, Parser: &sse.Parser{}}
 		rec.Feed(at, 0, len(chunk), []byte(chunk))
 	}
 	var rows eventRows

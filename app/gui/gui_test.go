@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -165,7 +166,7 @@ func TestEventTableFiltersAndShowsDetail(t *testing.T) {
 	l := s.AddLane(inspector.LaneInfo{Name: "direct", Kind: inspector.LaneSubscription, URL: "http://127.0.0.1/x"})
 	c := l.StartConn(0, "GET", "http://127.0.0.1/x", http.Header{"Accept": {"text/event-stream"}}, "")
 	l.SetResponse(c, time.Millisecond, 200, "HTTP/1.1", http.Header{"Content-Type": {"text/event-stream"}})
-	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &inspector.Parser{}}
+	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
 	rec.Feed(2*time.Millisecond, 0, 60, []byte("event: ping\ndata: one\n\nid: 2\ndata: two\r\n\r\nevent: ping\ndata: three\n\n"))
 	ui.setSession(s, "fixture")
 	ui.refreshNow()
@@ -269,7 +270,7 @@ func TestOpenDamagedSessionOffersThePartBefore(t *testing.T) {
 	s := inspector.NewSession(inspector.Limits{})
 	l := s.AddLane(inspector.LaneInfo{Name: "direct", Kind: inspector.LaneSubscription})
 	c := l.StartConn(0, "GET", "http://127.0.0.1/x", nil, "")
-	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &inspector.Parser{}}
+	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
 	rec.Feed(time.Millisecond, 0, 30, []byte("data: a\n\ndata: b\n\ndata: c\n\n"))
 	path := t.TempDir() + "/s.ndjson"
 	if err := inspector.SaveSession(path, s.Snapshot(), inspector.SaveOptions{}); err != nil {

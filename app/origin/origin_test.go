@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net"
 	"net/http"
@@ -12,8 +13,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // guard bounds every blocking read so a broken route fails instead of
@@ -22,7 +21,7 @@ const guard = 10 * time.Second
 
 // item is a copy of what the parser reported.
 type item struct {
-	kind inspector.ItemKind
+	kind sse.ItemKind
 	typ  string
 	data string
 	id   string
@@ -33,7 +32,7 @@ type item struct {
 type sseReader struct {
 	t       *testing.T
 	resp    *http.Response
-	parser  inspector.Parser
+	parser  sse.Parser
 	pending []item
 	reads   int64
 	err     error // how the body ended, once it did
@@ -79,7 +78,7 @@ func (s *sseReader) next() (item, bool) {
 			return item{}, false
 		}
 		n, err := s.resp.Body.Read(buf)
-		s.parser.Feed(buf[:n], s.reads, func(it *inspector.Item) {
+		s.parser.Feed(buf[:n], s.reads, func(it *sse.Item) {
 			s.pending = append(s.pending, item{kind: it.Kind, typ: it.Type, data: string(it.Data), id: it.ID})
 		})
 		s.reads++
@@ -98,7 +97,7 @@ func (s *sseReader) nextEvent() item {
 	if !ok {
 		s.t.Fatalf("stream ended (%v) before the next item", s.err)
 	}
-	if it.kind != inspector.ItemEvent {
+	if it.kind != sse.ItemEvent {
 		s.t.Fatalf("got item %+v, want an event", it)
 	}
 	return it
@@ -151,7 +150,7 @@ func TestEventHeartbeat(t *testing.T) {
 	s.nextEvent()
 	for range 2 {
 		it, ok := s.next()
-		if !ok || it.kind != inspector.ItemComment || strings.TrimSpace(it.data) != "heartbeat" {
+		if !ok || it.kind != sse.ItemComment || strings.TrimSpace(it.data) != "heartbeat" {
 			t.Fatalf("got %+v, want a heartbeat comment", it)
 		}
 	}
@@ -220,7 +219,7 @@ func TestQuietGoesSilent(t *testing.T) {
 	}
 	// Only heartbeats follow; they prove the connection is still open.
 	for range 3 {
-		if it, ok := s.next(); !ok || it.kind != inspector.ItemComment {
+		if it, ok := s.next(); !ok || it.kind != sse.ItemComment {
 			t.Fatalf("got %+v (open: %v), want only comments after the events", it, ok)
 		}
 	}

@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"slices"
 	"testing"
@@ -41,7 +42,7 @@ func TestIndexExtendsWithNewerSnapshots(t *testing.T) {
 	add := func(at time.Duration, n int) {
 		read := lane.AddRead(conn, at, 0, 10*n, 10*n)
 		for i := 0; i < n; i++ {
-			lane.AddItem(conn, &inspector.Item{Kind: inspector.ItemEvent, Raw: []byte("data: x\n\n"), FirstRead: read, LastRead: read}, at, 0)
+			lane.AddItem(conn, &sse.Item{Kind: sse.ItemEvent, Raw: []byte("data: x\n\n"), FirstRead: read, LastRead: read}, at, 0)
 		}
 	}
 	add(time.Second, 1)
@@ -53,7 +54,7 @@ func TestIndexExtendsWithNewerSnapshots(t *testing.T) {
 	}
 	// The burst grows in the next snapshot: more events of the same read.
 	for i := 0; i < 2; i++ {
-		lane.AddItem(conn, &inspector.Item{Kind: inspector.ItemEvent, Raw: []byte("data: x\n\n"), FirstRead: 1, LastRead: 1}, 2*time.Second, 0)
+		lane.AddItem(conn, &sse.Item{Kind: sse.ItemEvent, Raw: []byte("data: x\n\n"), FirstRead: 1, LastRead: 1}, 2*time.Second, 0)
 	}
 	add(3*time.Second, 2)
 	d.Snapshot = s.Snapshot()

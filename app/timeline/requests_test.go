@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func TestPlainRequestsAreNotDrawnAsLanes(t *testing.T) {
 	}
 	stream := s.AddLane(inspector.LaneInfo{Kind: inspector.LaneTap, Name: "events", URL: "http://127.0.0.1/events"})
 	c := stream.StartConn(0, "GET", "http://127.0.0.1/events", nil, "")
-	rec := &inspector.ConnRecorder{Lane: stream, Conn: c, Parser: &inspector.Parser{}}
+	rec := &inspector.ConnRecorder{Lane: stream, Conn: c, Parser: &sse.Parser{}}
 	rec.Feed(time.Second, time.Second, 9, []byte("data: 1\n\n"))
 
 	d := &Data{Snapshot: s.Snapshot()}

@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"flag"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"image"
 	"testing"
 	"time"
@@ -125,7 +126,7 @@ func TestFollowsLiveData(t *testing.T) {
 	conn := lane.StartConn(0, "GET", "http://x/", nil, "")
 	addEvent := func(at time.Duration) {
 		read := lane.AddRead(conn, at, 0, 9, 9)
-		lane.AddItem(conn, &inspector.Item{Kind: inspector.ItemEvent, Raw: []byte("data: x\n\n"), FirstRead: read, LastRead: read}, at, 0)
+		lane.AddItem(conn, &sse.Item{Kind: sse.ItemEvent, Raw: []byte("data: x\n\n"), FirstRead: read, LastRead: read}, at, 0)
 	}
 	addEvent(2 * time.Second)
 	d := &timeline.Data{Snapshot: s.Snapshot()}

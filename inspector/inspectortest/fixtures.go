@@ -2,6 +2,7 @@ package inspectortest
 
 import (
 	"fmt"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"strings"
 	"time"
@@ -33,7 +34,7 @@ func (s *Session) Lane(name string) *Lane {
 // AddLaneInfo adds a lane described by info (a tap lane, say).
 func (s *Session) AddLaneInfo(info inspector.LaneInfo) *Lane {
 	l := s.AddLane(info)
-	return &Lane{Lane: l, parser: &inspector.Parser{}, conn: -1}
+	return &Lane{Lane: l, parser: &sse.Parser{}, conn: -1}
 }
 
 // Stamp is the data of a built-in-origin event sent at session time sent:
@@ -46,7 +47,7 @@ func (s *Session) Stamp(seq int, sent time.Duration, pad int) string {
 // order a recorder would see them.
 type Lane struct {
 	*inspector.Lane
-	parser *inspector.Parser
+	parser *sse.Parser
 	rec    *inspector.ConnRecorder
 	conn   int
 }

@@ -1,4 +1,4 @@
-package inspector
+package sse
 
 import (
 	"bytes"
