@@ -29,7 +29,7 @@ test: deps-test fmt-check vet
 
 # Parser and recording throughput, bytes per stored event, timeline drawing.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./inspector ./app/timeline
+	$(GO) test -run '^$$' -bench . -benchmem ./inspector/... ./app/timeline
 
 # Per-event latency and throughput: direct vs tap vs nginx, in one run.
 bench-tap: deps-test
@@ -40,7 +40,7 @@ load-tap: deps-test
 	SSEI_LOAD=1 $(GO) test -run TestTapLoad -count=1 -timeout 30m -v ./proxytap
 
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector
+	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse
 
 # Regenerates the README screenshot with the headless export command.
 screenshot: build

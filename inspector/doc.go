@@ -1,12 +1,18 @@
-// Package inspector is the flow model of SSE Inspector: the spec-exact
-// Server-Sent Events parser, the browser-faithful subscriber, the session
-// model that records every connection, read and event with its timing, the
-// session file format, and the pure analyses and diagnosis rules that run
-// over session snapshots.
+// Package inspector is the flow model of SSE Inspector: the session that
+// records every connection, read and event of each lane with its timing, the
+// browser-faithful subscriber and the recorder that feed it, and the session
+// file format.
 //
-// Everything else — the desktop UI, the headless CLI and the tap proxy — is a
-// thin shell over this package. It imports no UI toolkit and no proxy code.
+// The layers, from the bottom up:
 //
-// Times are kept as durations since the session's start, taken from Go's
-// monotonic clock, so that wall-clock jumps never distort a timeline.
+//   - inspector/sse parses the event stream (no I/O, no clock);
+//   - inspector records what arrived and when, and serves immutable
+//     snapshots;
+//   - inspector/diagnose measures snapshots and names causes;
+//   - proxytap records what a browser receives through a tap proxy;
+//   - app/... are the shells: the CLI and the desktop window.
+//
+// Each layer imports only those below it. Times are kept as durations since
+// the session's start, taken from Go's monotonic clock, so that wall-clock
+// jumps never distort a timeline.
 package inspector

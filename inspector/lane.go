@@ -1,11 +1,12 @@
 package inspector
 
 import (
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // readRecord is one stored read.
@@ -484,3 +485,12 @@ func (s *LaneSnapshot) Bytes() int64 {
 
 // TotalEvents counts events received, including dropped ones.
 func (s *LaneSnapshot) TotalEvents() int64 { return s.DroppedEvents + int64(s.n) }
+
+// ConnAt returns the lane's connection with the given index, or false when
+// the snapshot holds none with that index.
+func (s *LaneSnapshot) ConnAt(i int) (*Conn, bool) {
+	if i < 0 || i >= len(s.Conns) {
+		return nil, false
+	}
+	return &s.Conns[i], true
+}

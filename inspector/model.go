@@ -1,9 +1,10 @@
 package inspector
 
 import (
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // CloseCause says how a connection attempt ended.

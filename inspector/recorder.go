@@ -1,7 +1,10 @@
 package inspector
 
-import "github.com/sseinspector/sseinspector/inspector/sse"
-import "time"
+import (
+	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
+)
 
 // ConnRecorder feeds one connection's body to the lane's parser and records
 // its reads and items. The subscriber and the tap both record through it,

@@ -1,9 +1,10 @@
 package inspector
 
 import (
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"sync"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // DefaultMaxLaneBytes is the default memory cap of one lane's stored events.

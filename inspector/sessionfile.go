@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // Session files are NDJSON: a header line naming the format and version,

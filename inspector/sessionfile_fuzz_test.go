@@ -2,8 +2,9 @@ package inspector
 
 import (
 	"bytes"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"testing"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // FuzzReadSession feeds damaged session files to the loader: it must never

@@ -3,7 +3,6 @@ package inspector
 import (
 	"bytes"
 	"errors"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // sampleSession builds a session with two lanes covering every record kind:

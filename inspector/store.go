@@ -1,11 +1,12 @@
 package inspector
 
 import (
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"slices"
 	"strings"
 	"time"
 	"unsafe"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // The event store keeps events compactly: a fixed-size record per event

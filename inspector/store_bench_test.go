@@ -2,10 +2,11 @@ package inspector
 
 import (
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // stream100B returns n events of exactly 100 bytes each: "id: N\ndata: ...\n\n".

@@ -2,13 +2,14 @@ package inspector
 
 import (
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 func TestRecordSizeIsAccounted(t *testing.T) {

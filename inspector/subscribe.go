@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // DefaultRetry is the reconnection time an EventSource starts with, until

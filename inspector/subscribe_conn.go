@@ -5,12 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"mime"
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // attempt is the outcome of one connection attempt.

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net"
 	"net/http"
@@ -17,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // guard bounds every wait on a signal, so a broken subscriber fails the

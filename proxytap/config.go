@@ -3,11 +3,12 @@ package proxytap
 import (
 	"context"
 	"crypto/tls"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"log"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

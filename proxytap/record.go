@@ -3,7 +3,6 @@ package proxytap
 import (
 	"context"
 	"errors"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"mime"
 	"net"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

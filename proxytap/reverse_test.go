@@ -5,13 +5,14 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/app/timeline"
 	"github.com/sseinspector/sseinspector/inspector"
 )
@@ -19,7 +21,7 @@ import (
 // first event, events/s), the per-event delay p50/p95/max of every lane
 // and source, the bursts, the disconnects, and then the findings with
 // their evidence and fixes, or "No problems found." With --json, the
-// inspector.Report object instead:
+// diagnose.Report object instead:
 //
 //	{"start": ..., "durationMs": ..., "reference": "direct", "laneOrder": [...],
 //	 "lanes": {"<name>": {"id", "name", "kind", "role", "url", "status", "proto", "headers",
@@ -57,8 +59,8 @@ func (a *analysisFlags) register(fs *flag.FlagSet, withReference bool) {
 }
 
 // options builds the analysis options; snap resolves --reference.
-func (a *analysisFlags) options(snap *inspector.Snapshot) (inspector.Options, error) {
-	opts := inspector.Options{Stamp: inspector.StampSpec{Field: a.stampField, Unit: a.stampUnit, Regex: a.stampRegex}}
+func (a *analysisFlags) options(snap *inspector.Snapshot) (diagnose.Options, error) {
+	opts := diagnose.Options{Stamp: diagnose.StampSpec{Field: a.stampField, Unit: a.stampUnit, Regex: a.stampRegex}}
 	if err := opts.Stamp.Validate(); err != nil {
 		return opts, err
 	}
@@ -92,7 +94,7 @@ func resolveLane(snap *inspector.Snapshot, ref string) (int, error) {
 
 // printReport writes the report as text or JSON and returns the exit code
 // its findings call for.
-func printReport(env *Env, r *inspector.Report, asJSON bool) int {
+func printReport(env *Env, r *diagnose.Report, asJSON bool) int {
 	if asJSON {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -120,7 +122,7 @@ const (
 // exportImage draws the timeline of the analysed snapshot when --png was
 // given: the same drawing as the desktop view, with the findings' events
 // highlighted.
-func (a *analysisFlags) exportImage(snap *inspector.Snapshot, r *inspector.Report, title string) error {
+func (a *analysisFlags) exportImage(snap *inspector.Snapshot, r *diagnose.Report, title string) error {
 	if a.png == "" {
 		return nil
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/app/demo"
 	"github.com/sseinspector/sseinspector/inspector"
 )
@@ -140,7 +142,7 @@ func runCompare(ctx context.Context, env *Env, args []string) int {
 
 	snap := sess.Snapshot()
 	opts.Reference = subs[0].Lane().ID()
-	report := inspector.Analyze(snap, opts)
+	report := diagnose.Analyze(snap, opts)
 	if out != "" {
 		if err := inspector.SaveSession(out, snap, inspector.SaveOptions{KeepSecrets: *keep}); err != nil {
 			fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
@@ -47,7 +49,7 @@ func runDiagnose(ctx context.Context, env *Env, args []string) int {
 	if err != nil {
 		return UsageError(env, fs, "%v", err)
 	}
-	report := inspector.Analyze(snap, opts)
+	report := diagnose.Analyze(snap, opts)
 	if err := af.exportImage(snap, report, "session "+path); err != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector diagnose: %v\n", err)
 		return ExitFailure

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/app/timeline"
 	"github.com/sseinspector/sseinspector/inspector"
@@ -110,8 +112,8 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 // recording: per-event delays by lane, the matches with the reference
 // lane, and the diagnosis' findings, exactly as compare and the desktop
 // view do.
-func analyzeForTimeline(snap *inspector.Snapshot, refLane int) (map[int][]inspector.Delay, []inspector.Match, []inspector.Finding) {
-	r := inspector.Analyze(snap, inspector.Options{Reference: refLane})
+func analyzeForTimeline(snap *inspector.Snapshot, refLane int) (map[int][]diagnose.Delay, []diagnose.Match, []diagnose.Finding) {
+	r := diagnose.Analyze(snap, diagnose.Options{Reference: refLane})
 	return r.Delays, r.Matches, r.Findings
 }
 

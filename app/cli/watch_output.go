@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

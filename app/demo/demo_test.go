@@ -2,9 +2,10 @@ package demo
 
 import (
 	"context"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

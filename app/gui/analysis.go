@@ -6,23 +6,25 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // analysis is what the window shows of inspector's analysis of a snapshot.
 type analysis struct {
-	report   *inspector.Report
-	findings []inspector.Finding
-	delays   map[int][]inspector.Delay
-	matches  []inspector.Match
+	report   *diagnose.Report
+	findings []diagnose.Finding
+	delays   map[int][]diagnose.Delay
+	matches  []diagnose.Match
 	refLane  int
-	delayIdx map[inspector.EventRef]time.Duration
+	delayIdx map[diagnose.EventRef]time.Duration
 	figures  string // a one-line summary of the measured figures
 }
 
 // delayOf returns an event's measured delay.
 func (a *analysis) delayOf(lane int, seq int64) (time.Duration, bool) {
-	d, ok := a.delayIdx[inspector.EventRef{Lane: lane, Seq: seq}]
+	d, ok := a.delayIdx[diagnose.EventRef{Lane: lane, Seq: seq}]
 	return d, ok
 }
 
@@ -32,16 +34,16 @@ func analyze(snap *inspector.Snapshot, ref int) analysis {
 	if len(snap.Lanes) == 0 {
 		return analysis{}
 	}
-	r := inspector.Analyze(snap, inspector.Options{Reference: ref})
+	r := diagnose.Analyze(snap, diagnose.Options{Reference: ref})
 	a := analysis{report: r, findings: r.Findings, delays: r.Delays, matches: r.Matches, refLane: r.ReferenceID}
 	n := 0
 	for _, ds := range r.Delays {
 		n += len(ds)
 	}
-	a.delayIdx = make(map[inspector.EventRef]time.Duration, n)
+	a.delayIdx = make(map[diagnose.EventRef]time.Duration, n)
 	for _, ds := range r.Delays {
 		for _, d := range ds {
-			a.delayIdx[inspector.EventRef{Lane: d.Lane, Seq: d.Seq}] = d.Delay
+			a.delayIdx[diagnose.EventRef{Lane: d.Lane, Seq: d.Seq}] = d.Delay
 		}
 	}
 	a.figures = figuresLine(r)
@@ -50,7 +52,7 @@ func analyze(snap *inspector.Snapshot, ref int) analysis {
 
 // figuresLine summarises the per-lane delay percentiles, so "no problems
 // found" comes with the numbers that back it.
-func figuresLine(r *inspector.Report) string {
+func figuresLine(r *diagnose.Report) string {
 	var parts []string
 	names := make([]string, 0, len(r.Delay))
 	for name := range r.Delay {

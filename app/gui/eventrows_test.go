@@ -1,9 +1,10 @@
 package gui
 
 import (
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // findingPanel lists the diagnosis: each finding's title and severity;
@@ -20,7 +20,7 @@ type findingPanel struct {
 	list     *widget.List
 	detail   *widget.Label
 	summary  *widget.Label
-	items    []inspector.Finding
+	items    []diagnose.Finding
 	selected string // ID of the chosen finding, kept across refreshes
 }
 
@@ -61,18 +61,18 @@ func (p *findingPanel) object() fyne.CanvasObject {
 	return container.NewBorder(p.summary, nil, nil, nil, split)
 }
 
-func severityIcon(s inspector.Severity) fyne.Resource {
+func severityIcon(s diagnose.Severity) fyne.Resource {
 	switch s {
-	case inspector.SeverityError:
+	case diagnose.SeverityError:
 		return theme.ErrorIcon()
-	case inspector.SeverityWarning:
+	case diagnose.SeverityWarning:
 		return theme.WarningIcon()
 	}
 	return theme.InfoIcon()
 }
 
 // set shows a new list of findings, keeping the chosen one if still there.
-func (p *findingPanel) set(fs []inspector.Finding) {
+func (p *findingPanel) set(fs []diagnose.Finding) {
 	p.items = fs
 	p.list.Refresh()
 	switch {
@@ -85,7 +85,7 @@ func (p *findingPanel) set(fs []inspector.Finding) {
 	default:
 		warn := 0
 		for _, f := range fs {
-			if f.Severity >= inspector.SeverityWarning {
+			if f.Severity >= diagnose.SeverityWarning {
 				warn++
 			}
 		}
@@ -113,14 +113,14 @@ func (p *findingPanel) set(fs []inspector.Finding) {
 	}
 }
 
-func (p *findingPanel) choose(f inspector.Finding) {
+func (p *findingPanel) choose(f diagnose.Finding) {
 	p.selected = f.ID
 	p.detail.SetText(findingText(f))
 	p.ui.timeline.highlight(f.Events)
 }
 
 // findingText renders a finding's evidence and fix.
-func findingText(f inspector.Finding) string {
+func findingText(f diagnose.Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s (%s, confidence %.0f%%)\n\nEvidence:\n", f.Title, f.Severity, f.Confidence*100)
 	for _, e := range f.Evidence {

@@ -2,7 +2,6 @@ package gui
 
 import (
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"

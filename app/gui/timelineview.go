@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fyne.io/fyne/v2"
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
 
 	"github.com/sseinspector/sseinspector/app/timeline"
 	"github.com/sseinspector/sseinspector/app/widgets"
@@ -20,7 +21,7 @@ type timelineView struct {
 func newTimelineView(ui *Inspector) *timelineView {
 	t := &timelineView{ui: ui, data: &timeline.Data{}}
 	t.widget = widgets.NewTimeline(t.data)
-	t.widget.OnSelect = func(ref inspector.EventRef) { ui.selectEvent(ref.Lane, ref.Seq, true) }
+	t.widget.OnSelect = func(ref diagnose.EventRef) { ui.selectEvent(ref.Lane, ref.Seq, true) }
 	return t
 }
 
@@ -49,13 +50,13 @@ func (t *timelineView) update(snap *inspector.Snapshot, a *analysis) {
 func (t *timelineView) fit() { t.widget.Fit() }
 
 // highlight marks a finding's events.
-func (t *timelineView) highlight(refs []inspector.EventRef) {
+func (t *timelineView) highlight(refs []diagnose.EventRef) {
 	t.data.Highlight = refs
 	t.widget.Refresh()
 }
 
 func (t *timelineView) selectEvent(lane int, seq int64) {
-	t.widget.Select(inspector.EventRef{Lane: lane, Seq: seq})
+	t.widget.Select(diagnose.EventRef{Lane: lane, Seq: seq})
 }
 
 // exportData is a copy of what is shown, for drawing off screen: a Data

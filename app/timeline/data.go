@@ -4,6 +4,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/inspector"
 )
@@ -17,14 +19,14 @@ type Data struct {
 	Title    string
 	Snapshot *inspector.Snapshot
 	// Delays are the per-event delays by lane ID, each in arrival order.
-	Delays map[int][]inspector.Delay
+	Delays map[int][]diagnose.Delay
 	// Matches pair events with the same event on the reference lane.
-	Matches  []inspector.Match
-	Findings []inspector.Finding
+	Matches  []diagnose.Match
+	Findings []diagnose.Finding
 	// Highlight marks events (for instance a finding's evidence).
-	Highlight []inspector.EventRef
+	Highlight []diagnose.EventRef
 	// Selected is the selected event; a zero Lane means none.
-	Selected inspector.EventRef
+	Selected diagnose.EventRef
 	// RefLane is the lane ID of the reference lane; 0 means none.
 	RefLane int
 
@@ -32,8 +34,8 @@ type Data struct {
 }
 
 // DelaysByLane groups delays by lane ID, keeping their order.
-func DelaysByLane(all []inspector.Delay) map[int][]inspector.Delay {
-	out := make(map[int][]inspector.Delay)
+func DelaysByLane(all []diagnose.Delay) map[int][]diagnose.Delay {
+	out := make(map[int][]diagnose.Delay)
 	for _, d := range all {
 		out[d.Lane] = append(out[d.Lane], d)
 	}

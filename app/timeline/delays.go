@@ -4,8 +4,9 @@ import (
 	"math"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/app/plot"
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // The per-event delay chart.
@@ -73,7 +74,7 @@ func drawDelays(c plot.Canvas, d *Data, L *layout, b *band, idx *index) {
 }
 
 // sortDelays is the first delay in ds arriving at or after t.
-func sortDelays(ds []inspector.Delay, t time.Duration) int {
+func sortDelays(ds []diagnose.Delay, t time.Duration) int {
 	return sort64(len(ds), func(i int) bool { return ds[i].Arrival >= t })
 }
 

@@ -7,11 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/app/internal/fixture"
 	"github.com/sseinspector/sseinspector/app/internal/golden"
 	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/app/timeline"
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -79,7 +80,7 @@ func TestGoldenCatchesMissingMarks(t *testing.T) {
 		"matches dropped":        func(d *timeline.Data) { d.Matches = nil },
 		"delays dropped":         func(d *timeline.Data) { d.Delays = nil },
 		"finding retitled": func(d *timeline.Data) {
-			d.Findings = append([]inspector.Finding(nil), d.Findings...)
+			d.Findings = append([]diagnose.Finding(nil), d.Findings...)
 			d.Findings[1].Title = strings.Replace(d.Findings[1].Title, "4 KiB", "8 KiB", 1)
 		},
 	} {
@@ -129,8 +130,8 @@ func TestHoverAndSelectionGolden(t *testing.T) {
 	d := dataOf(f)
 	v := timeline.FitView(d, goldenW, goldenH)
 	lane := d.Snapshot.Lanes[1]
-	d.Selected = inspector.EventRef{Lane: lane.Info.ID, Seq: 40}
-	d.Highlight = []inspector.EventRef{{Lane: 1, Seq: 7}, {Lane: 1, Seq: 8}}
+	d.Selected = diagnose.EventRef{Lane: lane.Info.ID, Seq: 40}
+	d.Highlight = []diagnose.EventRef{{Lane: 1, Seq: 7}, {Lane: 1, Seq: 8}}
 	// Hover the tick row of the buffered lane at its second burst.
 	x := v.X(lane.Arrival(40))
 	var y float64

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
@@ -45,9 +47,9 @@ func (b burst) count() int { return b.last - b.first + 1 }
 // delayIndex is one lane's delays in arrival order, with the minimum and
 // maximum of each block of delayBlock, for per-column aggregation.
 type delayIndex struct {
-	src      *inspector.Delay // identity of the slice it was built from
+	src      *diagnose.Delay // identity of the slice it was built from
 	n        int
-	delays   []inspector.Delay
+	delays   []diagnose.Delay
 	blockMin []int64
 	blockMax []int64
 }
@@ -56,9 +58,9 @@ const delayBlock = 32
 
 // matchIndex is Data.Matches split by lane and sorted by seq.
 type matchIndex struct {
-	src    *inspector.Match
+	src    *diagnose.Match
 	n      int
-	byLane map[int][]inspector.Match
+	byLane map[int][]diagnose.Match
 }
 
 // index returns d's index brought up to date with d's snapshot and analyses.
@@ -157,7 +159,7 @@ func (li *laneIndex) bytesAt(t int64) int64 {
 }
 
 // delays returns the up-to-date delay index of a lane.
-func (x *index) delaysOf(lane int, ds []inspector.Delay) *delayIndex {
+func (x *index) delaysOf(lane int, ds []diagnose.Delay) *delayIndex {
 	if len(ds) == 0 {
 		return nil
 	}
@@ -166,9 +168,9 @@ func (x *index) delaysOf(lane int, ds []inspector.Delay) *delayIndex {
 		return di
 	}
 	di = &delayIndex{src: &ds[0], n: len(ds), delays: ds}
-	if !slices.IsSortedFunc(ds, func(a, b inspector.Delay) int { return cmpDur(a.Arrival, b.Arrival) }) {
+	if !slices.IsSortedFunc(ds, func(a, b diagnose.Delay) int { return cmpDur(a.Arrival, b.Arrival) }) {
 		di.delays = slices.Clone(ds)
-		slices.SortStableFunc(di.delays, func(a, b inspector.Delay) int { return cmpDur(a.Arrival, b.Arrival) })
+		slices.SortStableFunc(di.delays, func(a, b diagnose.Delay) int { return cmpDur(a.Arrival, b.Arrival) })
 	}
 	nb := (len(ds) + delayBlock - 1) / delayBlock
 	di.blockMin, di.blockMax = make([]int64, nb), make([]int64, nb)
@@ -209,12 +211,12 @@ func (di *delayIndex) rangeMinMax(lo, hi int) (mn, mx int64) {
 }
 
 // matchesOf returns a lane's matches sorted by seq.
-func (x *index) matchesOf(all []inspector.Match, lane int) []inspector.Match {
+func (x *index) matchesOf(all []diagnose.Match, lane int) []diagnose.Match {
 	if len(all) == 0 {
 		return nil
 	}
 	if x.matches == nil || x.matches.src != &all[0] || x.matches.n != len(all) {
-		mi := &matchIndex{src: &all[0], n: len(all), byLane: map[int][]inspector.Match{}}
+		mi := &matchIndex{src: &all[0], n: len(all), byLane: map[int][]diagnose.Match{}}
 		for _, m := range all {
 			mi.byLane[m.Lane] = append(mi.byLane[m.Lane], m)
 		}
@@ -228,7 +230,7 @@ func (x *index) matchesOf(all []inspector.Match, lane int) []inspector.Match {
 	return x.matches.byLane[lane]
 }
 
-func cmpSeq(a, b inspector.Match) int {
+func cmpSeq(a, b diagnose.Match) int {
 	switch {
 	case a.Seq < b.Seq:
 		return -1

@@ -1,11 +1,13 @@
 package timeline
 
 import (
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/app/internal/fixture"
 	"github.com/sseinspector/sseinspector/inspector"
@@ -98,9 +100,9 @@ func TestGaps(t *testing.T) {
 }
 
 func TestDelayRangeMinMax(t *testing.T) {
-	var ds []inspector.Delay
+	var ds []diagnose.Delay
 	for i := 0; i < 200; i++ {
-		ds = append(ds, inspector.Delay{Seq: int64(i), Arrival: time.Duration(i) * time.Millisecond, Delay: time.Duration((i*37)%101) * time.Millisecond})
+		ds = append(ds, diagnose.Delay{Seq: int64(i), Arrival: time.Duration(i) * time.Millisecond, Delay: time.Duration((i*37)%101) * time.Millisecond})
 	}
 	di := (&index{delays: map[int]*delayIndex{}}).delaysOf(1, ds)
 	for _, r := range [][2]int{{0, 200}, {3, 5}, {31, 97}, {64, 128}, {150, 151}} {

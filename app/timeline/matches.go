@@ -4,8 +4,9 @@ import (
 	"math"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/app/plot"
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // drawMatches joins each event to the same event on the reference lane
@@ -137,7 +138,7 @@ func (f *fan) flush() {
 // reference event arrived in each visible reference pixel column, in
 // order. Matches are in seq order and reference arrivals follow seq order,
 // so each column is found by binary search without visiting the rest.
-func eachRefColumn(L *layout, b, rb *band, ms []inspector.Match, ri *laneIndex, fn func(k int)) {
+func eachRefColumn(L *layout, b, rb *band, ms []diagnose.Match, ri *laneIndex, fn func(k int)) {
 	refArrival := func(k int) int64 {
 		ir := int(ms[k].RefSeq - rb.lane.DroppedEvents)
 		switch {

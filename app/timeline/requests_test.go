@@ -1,10 +1,11 @@
 package timeline
 
 import (
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

@@ -6,8 +6,9 @@ import (
 	"math"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"github.com/sseinspector/sseinspector/app/plot"
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Palette: dark slate text on white, one saturated color per lane, and a
@@ -49,11 +50,11 @@ var (
 )
 
 // severityColor is the badge color of a finding.
-func severityColor(s inspector.Severity) color.NRGBA {
+func severityColor(s diagnose.Severity) color.NRGBA {
 	switch s {
-	case inspector.SeverityError:
+	case diagnose.SeverityError:
 		return plot.Hex("#dc2626")
-	case inspector.SeverityWarning:
+	case diagnose.SeverityWarning:
 		return plot.Hex("#d97706")
 	}
 	return plot.Hex("#2563eb")

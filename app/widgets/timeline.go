@@ -5,6 +5,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -12,7 +14,6 @@ import (
 
 	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/app/timeline"
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Timeline shows a session's per-event timeline. Scrolling zooms around
@@ -28,7 +29,7 @@ type Timeline struct {
 
 	// OnSelect, if set, is called when the user taps an event, after the
 	// event became the selection. nil means no callback.
-	OnSelect func(ref inspector.EventRef)
+	OnSelect func(ref diagnose.EventRef)
 
 	data     *timeline.Data
 	from, to time.Duration // visible range
@@ -102,15 +103,15 @@ func (t *Timeline) Fit() {
 }
 
 // Selected returns the selected event; a zero Lane means none.
-func (t *Timeline) Selected() inspector.EventRef {
+func (t *Timeline) Selected() diagnose.EventRef {
 	if t.data == nil {
-		return inspector.EventRef{}
+		return diagnose.EventRef{}
 	}
 	return t.data.Selected
 }
 
 // Select makes ref the selected event without calling OnSelect.
-func (t *Timeline) Select(ref inspector.EventRef) {
+func (t *Timeline) Select(ref diagnose.EventRef) {
 	if t.data == nil {
 		return
 	}
@@ -167,7 +168,7 @@ func (t *Timeline) Tapped(e *fyne.PointEvent) {
 		return
 	}
 	l := t.data.Snapshot.Lane(lane)
-	ref := inspector.EventRef{Lane: lane, Seq: l.DroppedEvents + int64(index)}
+	ref := diagnose.EventRef{Lane: lane, Seq: l.DroppedEvents + int64(index)}
 	t.data.Selected = ref
 	t.Refresh()
 	if t.OnSelect != nil {

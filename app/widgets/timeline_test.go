@@ -2,10 +2,13 @@ package widgets
 
 import (
 	"flag"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"image"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/software"
@@ -182,11 +185,11 @@ func TestTapSelectsEvent(t *testing.T) {
 	test.NewTempApp(t)
 	w := NewTimeline(dataOf(fixture.Clean()))
 	c := window(t, w)
-	var got []inspector.EventRef
-	w.OnSelect = func(ref inspector.EventRef) { got = append(got, ref) }
+	var got []diagnose.EventRef
+	w.OnSelect = func(ref diagnose.EventRef) { got = append(got, ref) }
 
 	test.TapCanvas(c, tickOf(t, w, 2, 12))
-	want := inspector.EventRef{Lane: 2, Seq: 12}
+	want := diagnose.EventRef{Lane: 2, Seq: 12}
 	if len(got) != 1 || got[0] != want {
 		t.Fatalf("OnSelect got %v, want [%v]", got, want)
 	}

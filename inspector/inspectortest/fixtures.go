@@ -2,10 +2,11 @@ package inspectortest
 
 import (
 	"fmt"
-	"github.com/sseinspector/sseinspector/inspector/sse"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

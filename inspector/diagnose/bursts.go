@@ -1,0 +1,292 @@
+package diagnose
+
+import (
+	"time"
+
+	"github.com/sseinspector/sseinspector/inspector"
+)
+
+// Step is one point of a lane's bytes-over-time staircase: a read (or, on
+// long lanes, a run of consecutive reads) and the bytes received so far.
+type Step struct {
+	At     time.Duration `json:"t"`
+	Conn   int           `json:"conn"`
+	Size   int           `json:"size"`   // wire bytes of the read
+	Total  int64         `json:"total"`  // wire bytes received on the lane up to and including it
+	Events int           `json:"events"` // events the read completed
+}
+
+// ConnTiming is how long a connection took to show its headers, its first
+// body byte and its first event, and whether it held everything back.
+type ConnTiming struct {
+	Conn int `json:"conn"`
+	// ToHeaders, ToFirstByte and ToFirstEvent are counted from the request;
+	// a negative value means it never happened.
+	ToHeaders    time.Duration `json:"toHeaders"`
+	ToFirstByte  time.Duration `json:"toFirstByte"`
+	ToFirstEvent time.Duration `json:"toFirstEvent"`
+	// HeadersWithBody reports that the headers came in with the first body
+	// bytes, as when a buffer held both back.
+	HeadersWithBody bool `json:"headersWithBody,omitempty"`
+	// HeldToEnd reports that a connection that lasted a while delivered
+	// all its events at its very end.
+	HeldToEnd bool `json:"heldToEnd,omitempty"`
+	// Silent reports that a connection that lasted a while received no
+	// body byte at all (HeadersAt 0 means not even headers).
+	Silent bool          `json:"silent,omitempty"`
+	Life   time.Duration `json:"life"`
+}
+
+// Bursts describes how a lane's bytes and events arrived: one event per
+// read when the server flushes each event and nothing holds them back, or
+// several events per read, in reads of a buffer's size, when something does.
+type Bursts struct {
+	Reads       int `json:"reads"`       // reads that carried body bytes
+	EventReads  int `json:"eventReads"`  // reads that completed at least one event
+	Bursts      int `json:"bursts"`      // reads that completed two events or more
+	BurstEvents int `json:"burstEvents"` // events completed by such reads
+	// MaxEvents is the most events one read completed, at MaxAt, the seqs
+	// of the first and last of them in MaxFirst and MaxLast.
+	MaxEvents int           `json:"maxEvents"`
+	MaxAt     time.Duration `json:"maxAt"`
+	MaxFirst  int64         `json:"maxFirst"`
+	MaxLast   int64         `json:"maxLast"`
+	// InnerReads counts reads that were not the last of their connection;
+	// SplitReads those of them that ended inside an event. A server that
+	// flushes per event is read at event boundaries; a buffer flushed at a
+	// byte count cuts events anywhere.
+	InnerReads int `json:"innerReads"`
+	SplitReads int `json:"splitReads"`
+	// StepSize is the regular size of the reads (a buffer's size, such as
+	// 4096) when most inner reads are that size or a multiple of it and they
+	// cut or group events; StepReads counts them. 0 when there is no step.
+	StepSize  int     `json:"stepSize,omitempty"`
+	StepReads int     `json:"stepReads,omitempty"`
+	MeanRead  float64 `json:"meanRead"` // mean wire bytes per read
+	// Conns holds the per-connection timings.
+	Conns []ConnTiming `json:"conns"`
+	// Staircase is the bytes-over-time staircase, at most maxStaircase points.
+	Staircase []Step `json:"staircase,omitempty"`
+}
+
+// maxStaircase bounds the staircase kept in reports: enough to draw it.
+const maxStaircase = 512
+
+// minStep is the smallest read size taken for a buffer's step: smaller
+// regular reads are just regular events.
+const minStep = 512
+
+// settle is how long a connection must last before "nothing arrived" or
+// "everything at the end" means something.
+const settle = time.Second
+
+// MeasureBursts measures how a lane's bytes and events arrived.
+func MeasureBursts(lane *inspector.LaneSnapshot) *Bursts {
+	reads := lane.Reads()
+	events := scanAll(lane)
+	return measureBursts(lane, reads, events)
+}
+
+func measureBursts(lane *inspector.LaneSnapshot, reads []inspector.Read, events []inspector.EventMeta) *Bursts {
+	b := &Bursts{}
+	var first int64
+	if len(reads) > 0 {
+		first = reads[0].Index
+	}
+	completed := make([]int, len(reads)) // events completed per held read
+	split := make([]bool, len(reads))
+	firstSeq := make([]int64, len(reads))
+	for i := range events {
+		e := &events[i]
+		if k := e.LastRead - first; k >= 0 && k < int64(len(reads)) {
+			if completed[k] == 0 {
+				firstSeq[k] = e.Seq
+			}
+			completed[k]++
+		}
+		for r := max(e.FirstRead, first); r < e.LastRead && r-first < int64(len(reads)); r++ {
+			split[r-first] = true
+		}
+	}
+	lastOfConn := make(map[int]int) // conn -> held index of its last read with bytes
+	for i, r := range reads {
+		if r.WireSize > 0 {
+			lastOfConn[r.Conn] = i
+		}
+	}
+	sizes := make(map[int]int)
+	var total int64
+	var inner []int
+	for i, r := range reads {
+		if r.WireSize == 0 {
+			continue
+		}
+		b.Reads++
+		total += int64(r.WireSize)
+		n := completed[i]
+		if n > 0 {
+			b.EventReads++
+		}
+		if n > 1 {
+			b.Bursts++
+			b.BurstEvents += n
+		}
+		if n > b.MaxEvents {
+			b.MaxEvents, b.MaxAt = n, r.At
+			b.MaxFirst, b.MaxLast = firstSeq[i], firstSeq[i]+int64(n)-1
+		}
+		if c, ok := lane.ConnAt(r.Conn); ok && lastOfConn[r.Conn] == i && !c.Open() && c.Cause != inspector.CauseCancelled {
+			continue // the last read of a closed connection flushes whatever was left
+		}
+		b.InnerReads++
+		inner = append(inner, i)
+		sizes[r.WireSize]++
+		if split[i] {
+			b.SplitReads++
+		}
+	}
+	if b.Reads > 0 {
+		b.MeanRead = float64(total) / float64(b.Reads)
+	}
+	b.findStep(reads, inner, sizes, completed, split, firstOfConn(reads))
+	b.Staircase = staircase(reads, completed)
+	b.Conns = connTimings(lane, events)
+	return b
+}
+
+// findStep looks for a regular read size: the most common inner read size,
+// when at least three quarters of the inner reads are multiples of it
+// (a reader that falls behind gets two buffers at once) and those reads cut
+// events or carry several, as a byte-count flush does. A connection's first
+// read may fall short of the step without counting against it: a proxy
+// that holds the headers back fills its first buffer with them too
+// (nginx: 4096 B less the upstream's header block).
+func (b *Bursts) findStep(reads []inspector.Read, inner []int, sizes map[int]int, completed []int, split, first []bool) {
+	step, best := 0, 0
+	for size, n := range sizes {
+		if n > best || n == best && size > step {
+			step, best = size, n
+		}
+	}
+	if step < minStep {
+		return
+	}
+	multiples, cutting, considered := 0, 0, 0
+	for _, i := range inner {
+		size := reads[i].WireSize
+		if size%step == 0 {
+			multiples++
+			if split[i] || completed[i] > 1 {
+				cutting++
+			}
+		} else if first[i] && size < step {
+			continue
+		}
+		considered++
+	}
+	if multiples < 2 || multiples*4 < considered*3 || cutting*2 < multiples {
+		return
+	}
+	b.StepSize, b.StepReads = step, multiples
+}
+
+// firstOfConn marks the first read with bytes of each connection.
+func firstOfConn(reads []inspector.Read) []bool {
+	out := make([]bool, len(reads))
+	seen := make(map[int]bool)
+	for i, r := range reads {
+		if r.WireSize > 0 && !seen[r.Conn] {
+			seen[r.Conn] = true
+			out[i] = true
+		}
+	}
+	return out
+}
+
+// staircase builds the bytes-over-time staircase, merging runs of reads on
+// long lanes so that it stays small.
+func staircase(reads []inspector.Read, completed []int) []Step {
+	var with int
+	for _, r := range reads {
+		if r.WireSize > 0 {
+			with++
+		}
+	}
+	per := (with + maxStaircase - 1) / maxStaircase
+	if per < 1 {
+		per = 1
+	}
+	out := make([]Step, 0, min(with, maxStaircase))
+	var total int64
+	var cur Step
+	run := 0
+	for i, r := range reads {
+		if r.WireSize == 0 {
+			continue
+		}
+		total += int64(r.WireSize)
+		if run > 0 && cur.Conn != r.Conn {
+			out = append(out, cur)
+			run = 0
+		}
+		if run == 0 {
+			cur = Step{Conn: r.Conn}
+		}
+		cur.At, cur.Total = r.At, total
+		cur.Size += r.WireSize
+		cur.Events += completed[i]
+		run++
+		if run == per {
+			out = append(out, cur)
+			run = 0
+		}
+	}
+	if run > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// connTimings measures each connection's time to headers, first byte and
+// first event, and whether it held its events back.
+func connTimings(lane *inspector.LaneSnapshot, events []inspector.EventMeta) []ConnTiming {
+	firstEvent := make(map[int]time.Duration)
+	count := make(map[int]int)
+	for i := range events {
+		e := &events[i]
+		if _, ok := firstEvent[e.Conn]; !ok {
+			firstEvent[e.Conn] = e.Arrival
+		}
+		count[e.Conn]++
+	}
+	out := make([]ConnTiming, 0, len(lane.Conns))
+	for _, c := range lane.Conns {
+		t := ConnTiming{Conn: c.Index, ToHeaders: -1, ToFirstByte: -1, ToFirstEvent: -1}
+		if c.HeadersAt > 0 {
+			t.ToHeaders = c.HeadersAt - c.Start
+		}
+		if c.FirstByteAt > 0 {
+			t.ToFirstByte = c.FirstByteAt - c.Start
+			t.HeadersWithBody = c.HeadersAt > 0 && c.FirstByteAt-c.HeadersAt < 5*time.Millisecond
+		}
+		if fe, ok := firstEvent[c.Index]; ok {
+			t.ToFirstEvent = fe - c.Start
+		}
+		end := c.End
+		if c.Open() {
+			end = lane.End()
+		}
+		t.Life = end - c.Start
+		if t.Life >= settle {
+			t.Silent = c.FirstByteAt == 0 && c.Cause != inspector.CauseHTTPStatus && c.Cause != inspector.CauseContentType && c.Cause != inspector.CauseConnect
+			// All events in the last tenth of a connection that ended on
+			// its own: held back until the server finished.
+			if !c.Open() && c.Cause != inspector.CauseCancelled && count[c.Index] >= 2 &&
+				firstEvent[c.Index]-c.Start >= t.Life*9/10 {
+				t.HeldToEnd = true
+			}
+		}
+		out = append(out, t)
+	}
+	return out
+}
