@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean
+.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean
 
 run: deps-run build
 	./$(BIN) demo
@@ -24,7 +24,11 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-test: deps-test fmt-check vet
+# staticcheck is a tool dependency in go.mod: "go tool" builds the pinned version.
+lint:
+	$(GO) tool staticcheck $(PKGS)
+
+test: deps-test fmt-check vet lint
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 # Parser and recording throughput, bytes per stored event, timeline drawing.

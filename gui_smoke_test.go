@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
 // TestDesktopDemoSmoke launches the real binary on the demo under Xvfb,
@@ -21,13 +23,11 @@ func TestDesktopDemoSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("launches the desktop app under Xvfb; skipped with -short")
 	}
-	for _, tool := range []string{"Xvfb", "import", "convert", "tesseract"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed (make test installs xvfb, imagemagick and tesseract-ocr): %v", tool, err)
-		}
+	for tool, pkg := range map[string]string{"Xvfb": "xvfb", "import": "imagemagick", "convert": "imagemagick", "tesseract": "tesseract-ocr"} {
+		inspectortest.Require(t, tool, pkg)
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "github.com/sseinspector/sseinspector")
+	bin := filepath.Join(dir, "sseinspector")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}

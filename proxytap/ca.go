@@ -64,7 +64,7 @@ func DefaultCADir() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("locate the CA directory: %w", err)
 	}
-	return filepath.Join(d, "github.com/sseinspector/sseinspector"), nil
+	return filepath.Join(d, "sseinspector"), nil
 }
 
 // LoadOrCreateCA loads the CA kept in dir, creating the directory, the CA

@@ -12,7 +12,7 @@ import (
 )
 
 func TestCAIsCreatedOnceAndKeptPrivate(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "github.com/sseinspector/sseinspector")
+	dir := filepath.Join(t.TempDir(), "sseinspector")
 	ca, err := LoadOrCreateCA(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sseinspector/sseinspector/inspector/inspectortest"
 	"golang.org/x/net/websocket"
 )
 
@@ -34,7 +35,7 @@ var devtoolsURL = regexp.MustCompile(`DevTools listening on (ws://127\.0\.0\.1:(
 func startChromium(t *testing.T, pageURL string, flags ...string) *browser {
 	t.Helper()
 	if _, err := os.Stat(chromiumBinary); err != nil {
-		t.Skip("chromium is not installed (apt-get install chromium, or run scripts/deps.sh test)")
+		inspectortest.Missing(t, "chromium is not installed at %s (Debian package chromium; make test installs it)", chromiumBinary)
 	}
 	// The profile is removed only once every Chromium process is gone:
 	// its helpers keep writing there for a moment after the browser exits.

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages SSE Inspector needs, only those missing.
 #   scripts/deps.sh run   - to build and run the desktop app (cgo GL/X11 headers)
-#   scripts/deps.sh test  - also nginx, Xvfb, Chromium and imagemagick for the test suite
+#   scripts/deps.sh test  - also the real servers, browser and tools the test suite
+#                           starts: nginx, HAProxy, Apache, Caddy, Prometheus,
+#                           tcpdump, Xvfb, Chromium, imagemagick, tesseract
 set -euo pipefail
 
 want=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev)
 if [[ "${1:-run}" == "test" ]]; then
-	want+=(nginx xvfb chromium imagemagick xauth tesseract-ocr)
+	want+=(nginx haproxy apache2 caddy prometheus tcpdump desktop-file-utils
+		xvfb chromium imagemagick xauth tesseract-ocr)
 fi
 
 if ! command -v go >/dev/null 2>&1; then
@@ -34,8 +37,8 @@ fi
 echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
-# policy-rc.d keeps the nginx package from starting a system-wide server on
-# port 80: the tests start their own nginx on loopback ports.
+# policy-rc.d keeps the server packages from starting system-wide servers on
+# port 80 and others: the tests start their own on loopback ports.
 if [[ ! -e /usr/sbin/policy-rc.d ]]; then
 	printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee /usr/sbin/policy-rc.d >/dev/null
 	"${sudo[@]}" chmod +x /usr/sbin/policy-rc.d

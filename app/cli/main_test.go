@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "github.com/sseinspector/sseinspector")
+	binary = filepath.Join(dir, "sseinspector")
 	build := exec.Command("go", "build", "-o", binary, "github.com/sseinspector/sseinspector")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "build sseinspector: %v\n%s", err, out)

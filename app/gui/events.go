@@ -23,11 +23,10 @@ type eventRow struct {
 
 // eventFilter is what the filter bar selects.
 type eventFilter struct {
-	text  string
-	re    *regexp.Regexp
-	typ   string // "" = all
-	lane  int    // 0 = all
-	valid bool
+	text string
+	re   *regexp.Regexp
+	typ  string // "" = all
+	lane int    // 0 = all
 }
 
 func (f *eventFilter) matches(l *inspector.LaneSnapshot, ev *inspector.Event) bool {

@@ -214,9 +214,6 @@ func (f *laneFacts) responded() *inspector.Conn {
 	return nil
 }
 
-// eventCount is the number of events held.
-func (f *laneFacts) eventCount() int { return len(f.events) }
-
 // comments counts the comment lines seen: heartbeats, usually.
 func (f *laneFacts) comments() int {
 	n := 0

@@ -69,11 +69,11 @@ http {
 `))
 
 // StartNginx runs nginx with the given configuration until the test ends.
-// The test is skipped when nginx is not installed.
+// When nginx is not installed the test is skipped, or fails in CI.
 func StartNginx(t testing.TB, cfg NginxConfig) *Nginx {
 	t.Helper()
 	if _, err := os.Stat(NginxPath); err != nil {
-		t.Skipf("nginx not installed at %s (Debian package nginx): %v", NginxPath, err)
+		Missing(t, "nginx not installed at %s (Debian package nginx): %v", NginxPath, err)
 	}
 	dir := t.TempDir()
 	// The free port is found by binding and releasing it, so another
