@@ -2,17 +2,13 @@ package inspectortest
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"text/template"
-	"time"
 )
 
 // NginxPath is where Debian's nginx package installs the server.
@@ -29,6 +25,14 @@ type NginxConfig struct {
 	Location string
 	// HTTP holds extra directives for the http block, such as gzip settings.
 	HTTP string
+	// Server holds extra directives for the server block.
+	Server string
+	// Text, when set, replaces the whole generated configuration: a
+	// text/template given {{.Dir}} (the prefix, for pid, logs and temp
+	// paths), {{.Addr}} (host:port to listen on) and {{.Upstream}}. It lets
+	// a test run a configuration written as a user would, such as a patched
+	// copy of one under test.
+	Text string
 }
 
 // Nginx is a running nginx.
@@ -38,9 +42,7 @@ type Nginx struct {
 	// Dir is the prefix holding the configuration, logs and temp files.
 	Dir string
 
-	cmd    *exec.Cmd
-	done   chan struct{} // closed when the process has exited
-	exited error         // its exit status, once done is closed
+	srv *server
 }
 
 var nginxConf = template.Must(template.New("nginx.conf").Parse(`daemon off;
@@ -60,6 +62,7 @@ http {
 {{.HTTP}}
     server {
         listen {{.Addr}};
+{{.Server}}
         location / {
             proxy_pass {{.Upstream}};
 {{.Location}}
@@ -76,23 +79,11 @@ func StartNginx(t testing.TB, cfg NginxConfig) *Nginx {
 		Missing(t, "nginx not installed at %s (Debian package nginx): %v", NginxPath, err)
 	}
 	dir := t.TempDir()
-	// The free port is found by binding and releasing it, so another
-	// process can take it in between; nginx then fails to bind and the
-	// start is retried on a new port.
-	var lastErr error
-	for range 3 {
-		n, err := startNginx(dir, cfg)
-		if err == nil {
-			t.Cleanup(func() { n.stop(t) })
-			return n
-		}
-		lastErr = err
-	}
-	t.Fatalf("start nginx: %v", lastErr)
-	return nil
+	srv := retryStart(t, "nginx", func() (*server, error) { return startNginx(dir, cfg) })
+	return &Nginx{URL: "http://" + srv.addr, Dir: dir, srv: srv}
 }
 
-func startNginx(dir string, cfg NginxConfig) (*Nginx, error) {
+func startNginx(dir string, cfg NginxConfig) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -100,82 +91,33 @@ func startNginx(dir string, cfg NginxConfig) (*Nginx, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "tmp"), 0o755); err != nil {
 		return nil, err
 	}
+	tmpl := nginxConf
+	if cfg.Text != "" {
+		if tmpl, err = template.New("nginx.conf").Parse(cfg.Text); err != nil {
+			return nil, fmt.Errorf("nginx configuration template: %w", err)
+		}
+	}
 	var conf bytes.Buffer
-	err = nginxConf.Execute(&conf, map[string]string{"Dir": dir, "Addr": addr, "Upstream": cfg.Upstream,
-		"Location": indent(cfg.Location, "            "), "HTTP": indent(cfg.HTTP, "    ")})
+	err = tmpl.Execute(&conf, map[string]string{"Dir": dir, "Addr": addr, "Upstream": cfg.Upstream,
+		"Location": indent(cfg.Location, "            "), "HTTP": indent(cfg.HTTP, "    "), "Server": indent(cfg.Server, "        ")})
 	if err != nil {
 		return nil, err
 	}
-	confPath := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(confPath, conf.Bytes(), 0o644); err != nil {
+	confPath, err := writeConfig(dir, "nginx.conf", conf.Bytes())
+	if err != nil {
 		return nil, err
 	}
-	var stderr bytes.Buffer
+	errLog := filepath.Join(dir, "error.log")
 	// -e keeps nginx from opening its compiled-in error log before it reads
 	// the configuration.
-	cmd := exec.Command(NginxPath, "-p", dir, "-c", confPath, "-e", filepath.Join(dir, "error.log"))
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("run %s: %w", NginxPath, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	n := &Nginx{URL: "http://" + addr, Dir: dir, cmd: cmd}
-	// nginx gives no readiness signal in the foreground, so its port is
-	// polled until it accepts or the process dies.
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-			return nil, fmt.Errorf("nginx exited (%v): %s%s", err, stderr.String(), log)
-		default:
-		}
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			n.done = make(chan struct{})
-			go func() { n.exited = <-exited; close(n.done) }()
-			return n, nil
-		}
-		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
-			return nil, fmt.Errorf("nginx did not accept on %s within 10 s", addr)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	return startServer("nginx", dir, confPath, errLog, addr, []string{NginxPath, "-p", dir, "-c", confPath, "-e", errLog}, nil)
 }
 
 // ErrorLog returns nginx's error log so far, for failure messages.
-func (n *Nginx) ErrorLog() string {
-	b, _ := os.ReadFile(filepath.Join(n.Dir, "error.log"))
-	return string(b)
-}
+func (n *Nginx) ErrorLog() string { return n.srv.log() }
 
 // Config returns the generated configuration.
-func (n *Nginx) Config() string {
-	b, _ := os.ReadFile(filepath.Join(n.Dir, "nginx.conf"))
-	return string(b)
-}
-
-// stop asks nginx to quit at once and waits for it, killing it if it
-// lingers; a failed test gets the error log.
-func (n *Nginx) stop(t testing.TB) {
-	_ = n.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-n.done:
-	case <-time.After(5 * time.Second):
-		_ = n.cmd.Process.Kill()
-		<-n.done
-	}
-	var ee *exec.ExitError
-	if n.exited != nil && !errors.As(n.exited, &ee) {
-		t.Logf("nginx: %v", n.exited)
-	}
-	if t.Failed() {
-		t.Logf("nginx configuration:\n%s\nnginx error log:\n%s", n.Config(), n.ErrorLog())
-	}
-}
+func (n *Nginx) Config() string { return n.srv.config() }
 
 // freeAddr returns a 127.0.0.1 address with a port nothing listens on.
 func freeAddr() (string, error) {
