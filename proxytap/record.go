@@ -168,9 +168,10 @@ func (f *flow) response(resp *http.Response) {
 				hook(lane, conn, seq, it, arrival, f.delivered)
 			}
 		}
-		switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
-		case "", "identity":
-		case "gzip", "x-gzip", "deflate":
+		enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+		switch {
+		case inspector.IsIdentityEncoding(enc):
+		case inspector.CanDecode(enc):
 			f.dec = newDecoder(enc, f.emitDecoded)
 		default:
 			// br, zstd and the like are passed on untouched; the recording
