@@ -10,7 +10,8 @@ import (
 // views, byte counts exact where a buffer size is the point.
 
 // fmtDur formats a duration with three significant figures or so.
-func fmtDur(d time.Duration) string {
+func fmtDur[D time.Duration | Millis](v D) string {
+	d := time.Duration(v)
 	neg := ""
 	if d < 0 {
 		neg, d = "-", -d
@@ -28,7 +29,8 @@ func fmtDur(d time.Duration) string {
 }
 
 // fmtSecs formats a timeout-like duration in seconds.
-func fmtSecs(d time.Duration) string {
+func fmtSecs[D time.Duration | Millis](v D) string {
+	d := time.Duration(v)
 	if d >= 10*time.Second {
 		return fmt.Sprintf("%.1f s", d.Seconds())
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
 )
 
 // WriteText renders the report for a terminal: the figures first, so that
@@ -54,14 +53,13 @@ func key(r *Report, l *LaneReport) string {
 	return l.Name
 }
 
-func msText(v *float64) string {
+// msText formats a time that may never have happened (nil).
+func msText(v *Millis) string {
 	if v == nil {
 		return "never"
 	}
-	return fmtDur(time.Duration(*v * float64(time.Millisecond)))
+	return fmtDur(*v)
 }
-
-func msDur(v float64) string { return fmtDur(time.Duration(v * float64(time.Millisecond))) }
 
 func (r *Report) writeLanes(w io.Writer) {
 	fmt.Fprintln(w, "Lanes")
@@ -107,7 +105,7 @@ func (r *Report) writeDelays(w io.Writer) {
 			}
 			any = true
 			fmt.Fprintf(tw, "  %s\t%s\tp50 %s\tp95 %s\tmax %s\t(%s)\n", k, delaySourceText(src, r.Reference),
-				msDur(s.P50), msDur(s.P95), msDur(s.Max), plural(int64(s.Count), "event", "events"))
+				fmtDur(s.P50), fmtDur(s.P95), fmtDur(s.Max), plural(int64(s.Count), "event", "events"))
 			k = ""
 		}
 	}
@@ -138,7 +136,7 @@ func (r *Report) writeBursts(w io.Writer) {
 			plural(int64(b.Reads), "read", "reads"), b.SplitReads, b.InnerReads)
 		if b.Bursts > 0 {
 			line += fmt.Sprintf("; %s completed several events (%d events), up to %d in one read at %s",
-				plural(int64(b.Bursts), "read", "reads"), b.BurstEvents, b.MaxEvents, msDur(b.MaxAt))
+				plural(int64(b.Bursts), "read", "reads"), b.BurstEvents, b.MaxEvents, fmtDur(b.MaxAt))
 		} else if b.EventReads > 0 {
 			line += "; one event per read"
 		}
@@ -157,12 +155,12 @@ func (r *Report) writeDisconnects(w io.Writer) {
 		for _, d := range l.Disconnects {
 			any = true
 			line := fmt.Sprintf("connection %d closed by the %s (%s) at %s: %s after the last byte, %s after the request",
-				d.Conn+1, d.By, d.Cause, msDur(d.At), msDur(d.Idle), msDur(d.Lifetime))
+				d.Conn+1, d.By, d.Cause, fmtDur(d.End), fmtDur(d.Idle), fmtDur(d.Lifetime))
 			if d.Err != "" {
 				line += "; " + d.Err
 			}
 			if d.Reconnected {
-				line += fmt.Sprintf("; reconnected %s later", msText(d.ReconnectDelay))
+				line += fmt.Sprintf("; reconnected %s later", fmtDur(d.ReconnectDelay))
 				if d.LastEventIDSent != "" {
 					line += fmt.Sprintf(" with Last-Event-ID %q: %d duplicated, %d skipped",
 						d.LastEventIDSent, d.Duplicated, d.Skipped)

@@ -63,7 +63,7 @@ func compressionSeverity(f *laneFacts, ref *laneFacts) Severity {
 		return SeverityWarning
 	}
 	if f.role == RoleProxied {
-		if st := f.refDelays(); st.Count > 0 && st.P50 >= minNotableDelay {
+		if st := f.refDelays(); st.Count > 0 && st.P50.D() >= minNotableDelay {
 			return SeverityWarning
 		}
 	}
