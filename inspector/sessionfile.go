@@ -138,9 +138,15 @@ func SaveSession(path string, snap *Snapshot, opts SaveOptions) (err error) {
 
 // WriteSession writes a snapshot as NDJSON to w.
 func WriteSession(w io.Writer, snap *Snapshot, opts SaveOptions) error {
+	return writeSession(w, snap, opts, time.Now())
+}
+
+// writeSession is WriteSession with the time the header says the file was
+// saved at.
+func writeSession(w io.Writer, snap *Snapshot, opts SaveOptions, saved time.Time) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(fileHeader{Format: SessionFormat, Version: SessionVersion, Start: snap.Start, Saved: time.Now()}); err != nil {
+	if err := enc.Encode(fileHeader{Format: SessionFormat, Version: SessionVersion, Start: snap.Start, Saved: saved}); err != nil {
 		return err
 	}
 	var total int64
