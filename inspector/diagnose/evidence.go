@@ -37,18 +37,6 @@ func fmtSecs[D time.Duration | Millis](v D) string {
 	return fmt.Sprintf("%.2f s", d.Seconds())
 }
 
-// fmtBytes formats a byte count.
-func fmtBytes(n int64) string {
-	switch {
-	case n >= 10<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 10<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	default:
-		return fmt.Sprintf("%d B", n)
-	}
-}
-
 // eventNo is how an event is named in evidence: #1 is the lane's first.
 func eventNo(seq int64) string { return fmt.Sprintf("#%d", seq+1) }
 

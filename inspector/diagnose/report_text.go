@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // WriteText renders the report for a terminal: the figures first, so that
@@ -76,7 +78,7 @@ func (r *Report) writeLanes(w io.Writer) {
 		fmt.Fprintf(w, "  %s%s: %s  %s\n", k, role, status, l.URL)
 		fmt.Fprintf(w, "    %s, %s, %s; headers after %s, first event after %s; %.1f events/s\n",
 			plural(int64(l.Connections), "connection", "connections"), plural(l.Events, "event", "events"),
-			fmtBytes(l.Bytes), msText(l.TimeToHeaders), msText(l.TimeToFirstEvent), l.EventsPerSecond)
+			inspector.FormatBytes(l.Bytes), msText(l.TimeToHeaders), msText(l.TimeToFirstEvent), l.EventsPerSecond)
 		if m := l.Matching; m != nil {
 			fmt.Fprintf(w, "    against %s, matched by %s: %d matched, %d lost, %d extra", r.Reference, m.Method, m.Matched, m.Lost-m.Pending, m.Extra)
 			if m.Pending > 0 {

@@ -3,6 +3,8 @@ package diagnose
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Rules for compressed event streams. A compressor emits output only when
@@ -48,7 +50,7 @@ func compressionEvidence(f *laneFacts, ref *laneFacts) []string {
 		decoded += c.Bytes
 	}
 	if wire > 0 && decoded > 0 {
-		ev = append(ev, fmt.Sprintf("%s: %s on the wire for %s of events", f.name(), fmtBytes(wire), fmtBytes(decoded)))
+		ev = append(ev, fmt.Sprintf("%s: %s on the wire for %s of events", f.name(), inspector.FormatBytes(wire), inspector.FormatBytes(decoded)))
 	}
 	if s := f.bufferSign(ref); s.held() {
 		ev = append(ev, f.bufferEvidence(s, ref)...)
