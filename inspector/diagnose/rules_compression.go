@@ -11,18 +11,6 @@ import (
 // a block fills or it is told to flush; behind a buffering proxy the
 // stream then arrives all at once at its end.
 
-func init() {
-	registerRule(&Rule{ID: "proxy-compression",
-		Cause: "a proxy compresses the event stream (e.g. nginx gzip with text/event-stream in gzip_types)",
-		check: checkProxyCompression})
-	registerRule(&Rule{ID: "app-compression",
-		Cause: "compression middleware in the application compresses the event stream",
-		check: checkAppCompression})
-	registerRule(&Rule{ID: "compression",
-		Cause: "the event stream is compressed (no direct lane to tell by whom)",
-		check: checkCompression})
-}
-
 const proxyCompressionFix = `Do not compress the event stream in the proxy. In nginx, remove text/event-stream from gzip_types,
 or in the location that proxies the stream:
     gzip off;

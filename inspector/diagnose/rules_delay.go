@@ -9,15 +9,6 @@ import (
 // Catch-all rules for a proxied lane that is slower than the direct one or
 // misses events, when no rule with a named cause explains it.
 
-func init() {
-	registerRule(&Rule{ID: "event-delay",
-		Cause: "events reach the proxied lane later than the direct one, with no buffering signature",
-		check: checkEventDelay})
-	registerRule(&Rule{ID: "lost-events",
-		Cause: "events the direct lane received never reached the proxied lane",
-		check: checkLostEvents})
-}
-
 // minNotableDelay is the median extra delay worth reporting: well above
 // loopback and LAN jitter, well below what users notice as "late".
 const minNotableDelay = 100 * time.Millisecond

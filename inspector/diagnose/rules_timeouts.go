@@ -12,21 +12,6 @@ import (
 // they leave truncated, and the missing heartbeats that let idle timeouts
 // fire.
 
-func init() {
-	registerRule(&Rule{ID: "idle-timeout",
-		Cause: "something closes the connection N s after the last byte: an idle or read timeout",
-		check: checkIdleTimeout})
-	registerRule(&Rule{ID: "fixed-lifetime",
-		Cause: "something closes the connection N s after the request, however many events flow",
-		check: checkFixedLifetime})
-	registerRule(&Rule{ID: "truncated-chunked",
-		Cause: "a chunked body ended without its last chunk: a hop dropped the connection mid-stream",
-		check: checkTruncatedChunked})
-	registerRule(&Rule{ID: "no-heartbeat",
-		Cause: "the stream goes silent for long stretches without heartbeat comments",
-		check: checkNoHeartbeat})
-}
-
 // knownTimeout is a default timeout of a well-known component.
 type knownTimeout struct {
 	after time.Duration
