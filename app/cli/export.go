@@ -20,8 +20,7 @@ import (
 const maxExportSide = 16384
 
 func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
-	var output string
-	out := &output
+	out := new(string)
 	cmdline.StringVar(fs, out, "output", "", "image `FILE` to write; its extension picks the format (."+strings.Join(plot.Formats(), ", .")+")")
 	width := fs.Int("width", 1600, "image width in `pixels`")
 	height := fs.Int("height", 900, "image height in `pixels`")
@@ -57,16 +56,10 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 	}
 
 	path := positional[0]
-	// A recording cut short (a killed process) still holds what it saw.
-	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-	if sess == nil {
-		fmt.Fprintf(env.Stderr, "sseinspector export: %v\n", err)
+	snap := loadForExport(env, path)
+	if snap == nil {
 		return ExitFailure
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector export: warning: %v; drawing what was read\n", err)
-	}
-	snap := sess.Snapshot()
 	d := &timeline.Data{Title: *title, Snapshot: snap}
 	if d.Title == "" {
 		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
@@ -100,6 +93,21 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 	fmt.Fprintf(env.Stdout, "wrote %s (%dx%d, %d lanes, %d events, %v to %v)\n", *out, *width, *height,
 		len(snap.Lanes), events, v.From, v.To.Round(time.Millisecond))
 	return ExitOK
+}
+
+// loadForExport reads a session file, or prints why it cannot and
+// returns nil. A recording cut short (a killed process) still holds what
+// it saw: it is drawn with a warning.
+func loadForExport(env *Env, path string) *inspector.Snapshot {
+	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
+	if sess == nil {
+		fmt.Fprintf(env.Stderr, "sseinspector export: %v\n", err)
+		return nil
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector export: warning: %v; drawing what was read\n", err)
+	}
+	return sess.Snapshot()
 }
 
 // analyzeForTimeline computes what the timeline draws besides the
