@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
-
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // runDiagnose analyses a saved session; see analysis.go for the output
@@ -26,17 +24,10 @@ func runDiagnose(ctx context.Context, env *Env, fs *flag.FlagSet, args []string)
 		return UsageError(env, fs, "%v", err)
 	}
 	path := rest[0]
-	// A recording cut short (a killed process) still holds what it saw
-	// until then, which is worth analysing.
-	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-	if sess == nil {
-		fmt.Fprintf(env.Stderr, "sseinspector diagnose: %v\n", err)
+	snap := loadSession(env, "diagnose", path, "analysing")
+	if snap == nil {
 		return ExitFailure
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector diagnose: warning: %v; analysing what was read\n", err)
-	}
-	snap := sess.Snapshot()
 	opts, err := af.options(snap)
 	if err != nil {
 		return UsageError(env, fs, "%v", err)

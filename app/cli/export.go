@@ -56,7 +56,7 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 	}
 
 	path := positional[0]
-	snap := loadForExport(env, path)
+	snap := loadSession(env, "export", path, "drawing")
 	if snap == nil {
 		return ExitFailure
 	}
@@ -93,21 +93,6 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 	fmt.Fprintf(env.Stdout, "wrote %s (%dx%d, %d lanes, %d events, %v to %v)\n", *out, *width, *height,
 		len(snap.Lanes), events, v.From, v.To.Round(time.Millisecond))
 	return ExitOK
-}
-
-// loadForExport reads a session file, or prints why it cannot and
-// returns nil. A recording cut short (a killed process) still holds what
-// it saw: it is drawn with a warning.
-func loadForExport(env *Env, path string) *inspector.Snapshot {
-	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-	if sess == nil {
-		fmt.Fprintf(env.Stderr, "sseinspector export: %v\n", err)
-		return nil
-	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector export: warning: %v; drawing what was read\n", err)
-	}
-	return sess.Snapshot()
 }
 
 // analyzeForTimeline computes what the timeline draws besides the
