@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"math"
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector"
@@ -146,7 +147,7 @@ func measureBursts(lane *inspector.LaneSnapshot, reads []inspector.Read, events 
 		}
 	}
 	if b.Reads > 0 {
-		b.MeanRead = float64(total) / float64(b.Reads)
+		b.MeanRead = math.Round(float64(total)/float64(b.Reads)*10) / 10 // to 0.1 B, as reported
 	}
 	b.findStep(reads, inner, sizes, completed, split, firstOfConn(reads))
 	b.Staircase = staircase(reads, completed)
