@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/big"
 	"net"
@@ -20,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Files of a CA directory. The private keys are written with mode 0600.
@@ -236,23 +239,11 @@ func readKey(path string) (*ecdsa.PrivateKey, error) {
 // writeFileAtomic writes via a temporary file and a rename, so a crash or a
 // second process never leaves a half-written key behind.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path))
+	err := inspector.WriteFileAtomic(path, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
@@ -336,21 +327,4 @@ func normalizeHost(host string) string {
 	}
 	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
 	return strings.ToLower(host)
-}
-
-// TrustInstructions tells how to make a browser accept the tap's
-// certificates, for a proxy listening on proxyAddr.
-func (ca *CA) TrustInstructions(proxyAddr string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "CA certificate: %s\n", ca.CertPath())
-	fmt.Fprintf(&b, "Leaf key SPKI hash (sha256, base64): %s\n\n", ca.spki)
-	b.WriteString("Chromium, for one browser run without touching any trust store\n")
-	b.WriteString("(every certificate the tap mints shares this one key; --user-data-dir is required for the flag to apply):\n")
-	fmt.Fprintf(&b, "  chromium --user-data-dir=$(mktemp -d) --proxy-server=http://%s --proxy-bypass-list='<-loopback>' \\\n", proxyAddr)
-	fmt.Fprintf(&b, "    --ignore-certificate-errors-spki-list=%s\n\n", ca.spki)
-	b.WriteString("Chromium and Firefox on Linux, trusting the CA in the user's NSS database:\n")
-	fmt.Fprintf(&b, "  certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n sseinspector -i %s\n\n", ca.CertPath())
-	b.WriteString("The CA was generated on this computer and its key never leaves it; remove the\n")
-	fmt.Fprintf(&b, "trust entry (certutil -d sql:$HOME/.pki/nssdb -D -n sseinspector) and %s to revoke it.\n", ca.dir)
-	return b.String()
 }

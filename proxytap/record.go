@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector/sse"
@@ -97,7 +96,7 @@ func (f *flow) recordedHeader(h http.Header) http.Header {
 	if f.tap.cfg.KeepSecrets {
 		return h.Clone()
 	}
-	return redactHeader(h)
+	return inspector.RedactHeader(h)
 }
 
 // startConn opens the flow's lane connection: a reused or new stream lane,
@@ -168,9 +167,10 @@ func (f *flow) response(resp *http.Response) {
 				hook(lane, conn, seq, it, arrival, f.delivered)
 			}
 		}
-		switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
-		case "", "identity":
-		case "gzip", "x-gzip", "deflate":
+		enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+		switch {
+		case inspector.IsIdentityEncoding(enc):
+		case inspector.CanDecode(enc):
 			f.dec = newDecoder(enc, f.emitDecoded)
 		default:
 			// br, zstd and the like are passed on untouched; the recording
@@ -278,7 +278,7 @@ func (f *flow) upstreamEnd(aborted bool) (inspector.CloseCause, error) {
 		return inspector.CauseEOF, nil
 	case f.writeErr != nil:
 		return inspector.CauseClientGone, f.writeErr
-	case f.readErr != nil && !(inCtx != nil && isCancel(f.readErr)):
+	case f.readErr != nil && !(inCtx != nil && errors.Is(f.readErr, context.Canceled)):
 		return f.classify(f.readErr), f.readErr
 	case inCtx != nil:
 		return inspector.CauseClientGone, inCtx
@@ -290,10 +290,6 @@ func (f *flow) upstreamEnd(aborted bool) (inspector.CloseCause, error) {
 	return inspector.CauseEOF, nil
 }
 
-func isCancel(err error) bool {
-	return errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "request canceled")
-}
-
 // classify maps an upstream read error to a close cause.
 func (f *flow) classify(err error) inspector.CloseCause {
 	var ne net.Error
@@ -302,9 +298,9 @@ func (f *flow) classify(err error) inspector.CloseCause {
 		return inspector.CauseTimeout
 	case errors.Is(err, io.ErrUnexpectedEOF) && f.chunked():
 		return inspector.CauseIncompleteChunked
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.ErrUnexpectedEOF):
-		return inspector.CauseReset
 	}
+	// A reset, a broken pipe, a body cut short without chunking, or
+	// anything else that ended the read early.
 	return inspector.CauseReset
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,33 +10,25 @@ import (
 
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 
+	"github.com/sseinspector/sseinspector/app/cmdline"
 	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/app/timeline"
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-func init() {
-	Register(&Command{
-		Name:    "export",
-		Usage:   "SESSION -o FILE.png|FILE.svg [flags]",
-		Summary: "draw a saved session's timeline to a PNG or SVG image, as the desktop inspector shows it",
-		Run:     runExport,
-	})
-}
-
 // Largest image the export draws, per side.
 const maxExportSide = 16384
 
-func runExport(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, Lookup("export"))
-	out := fs.String("o", "", "image `file` to write; its extension picks the format (."+strings.Join(plot.Formats(), ", .")+")")
+func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
+	out := new(string)
+	cmdline.StringVar(fs, out, "output", "", "image `FILE` to write; its extension picks the format (."+strings.Join(plot.Formats(), ", .")+")")
 	width := fs.Int("width", 1600, "image width in `pixels`")
 	height := fs.Int("height", 900, "image height in `pixels`")
 	from := fs.String("from", "", "start of the time range shown, since the session's start (`duration` such as 2s or 1m30s; default 0)")
 	to := fs.String("to", "", "end of the time range shown (`duration`; default the session's end)")
 	title := fs.String("title", "", "title drawn on the image (default: the session file's name)")
 	reference := fs.String("reference", "", "`lane` (name or ID) the others are compared with (default: the lane named \"direct\", if any)")
-	positional, done, code := parseInterspersed(env, fs, args)
+	positional, done, code := ParseFlags(env, fs, args)
 	if done {
 		return code
 	}
@@ -63,16 +56,10 @@ func runExport(ctx context.Context, env *Env, args []string) int {
 	}
 
 	path := positional[0]
-	// A recording cut short (a killed process) still holds what it saw.
-	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-	if sess == nil {
-		fmt.Fprintf(env.Stderr, "sseinspector export: %v\n", err)
+	snap := loadSession(env, "export", path, "drawing")
+	if snap == nil {
 		return ExitFailure
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector export: warning: %v; drawing what was read\n", err)
-	}
-	snap := sess.Snapshot()
 	d := &timeline.Data{Title: *title, Snapshot: snap}
 	if d.Title == "" {
 		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
