@@ -64,6 +64,12 @@ type Report struct {
 	Matches []Match `json:"-"`
 	// ReferenceID is the reference lane's ID, 0 without one.
 	ReferenceID int `json:"-"`
+	// Hops describes each hop of an analysed chain (see HopReport); nil
+	// without a chain.
+	Hops []HopReport `json:"hops,omitempty"`
+	// Chain follows every origin event along an analysed chain: what a
+	// per-event waterfall draws. Not in the JSON form.
+	Chain *Chain `json:"-"`
 }
 
 // LaneReport holds the figures of one lane.
@@ -183,6 +189,7 @@ func msPtr(d time.Duration) *float64 {
 
 // Analyze measures every lane of a snapshot and diagnoses it.
 func Analyze(snap *inspector.Snapshot, opts Options) *Report {
+	opts = opts.chained()
 	d := newDiag(snap, opts)
 	r := &Report{Start: snap.Start, Duration: ms(snap.End()),
 		Lanes: make(map[string]*LaneReport), Delay: make(map[string]*LaneDelay), Delays: make(map[int][]Delay)}
@@ -202,7 +209,8 @@ func Analyze(snap *inspector.Snapshot, opts Options) *Report {
 			r.Matches = append(r.Matches, f.matching.Matches...)
 		}
 	}
-	r.Findings = d.run()
+	r.Findings = d.findings()
+	r.addHops(d)
 	for _, f := range r.Findings {
 		if f.Severity >= SeverityWarning {
 			r.Problems = true
