@@ -83,8 +83,8 @@ func TestChunkedStreamBecomesLane(t *testing.T) {
 	if cn.Status != 200 || cn.HeadersAt != ms(2) || cn.Start != ms(1) || cn.Cause != inspector.CauseEOF || cn.End != ms(600) {
 		t.Errorf("conn %+v", cn)
 	}
-	if r := l.Read(0); r.WireSize != len(chunk(event(1))) || r.Size != len(event(1)) {
-		t.Errorf("first read %+v: wire is the segment's body bytes, size the payload", r)
+	if r := l.Read(0); r.WireSize != len(event(1)) || r.Size != len(event(1)) {
+		t.Errorf("first read %+v: the segment's body bytes without chunk framing", r)
 	}
 	if res.Streams != 1 || res.Responses != 1 || res.Connections != 1 {
 		t.Errorf("result %+v", res)

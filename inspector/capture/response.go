@@ -151,7 +151,9 @@ func (c *conn) body(b []byte, at time.Time) int {
 		payload = b
 	}
 	if r.rec != nil {
-		r.feed(c.r.since(at), n, payload)
+		// A read's wire size counts the body as a client's HTTP library
+		// hands it over: without chunk framing, before content decoding.
+		r.feed(c.r.since(at), len(payload), payload)
 	}
 	if (r.chunked != nil && r.chunked.done) || r.left == 0 {
 		c.bodyEnd(at)

@@ -144,7 +144,7 @@ func hopHost(l *inspector.LaneSnapshot) string {
 // and hop 0 "the origin (direct, 127.0.0.1:41234)".
 func hopName(k int, l *inspector.LaneSnapshot) string {
 	what := hopLabel(l)
-	if h := hopHost(l); h != "" {
+	if h := hopHost(l); h != "" && h != what {
 		what += ", " + h
 	}
 	if k == 0 {
