@@ -3,6 +3,7 @@ package capture_test
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"net"
 	"net/netip"
 	"testing"
@@ -16,7 +17,7 @@ import (
 // capBuilder writes a synthetic capture with gopacket's own writers: TCP
 // connections whose segments the test places in any order, at any time.
 type capBuilder struct {
-	t     *testing.T
+	t     testing.TB
 	buf   bytes.Buffer
 	w     *pcapgo.Writer
 	ng    *pcapgo.NgWriter
@@ -25,16 +26,27 @@ type capBuilder struct {
 	start time.Time
 }
 
-func newCapture(t *testing.T, link layers.LinkType) *capBuilder {
-	b := &capBuilder{t: t, link: link, start: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
-	b.w = pcapgo.NewWriterNanos(&b.buf)
-	if err := b.w.WriteFileHeader(65536, link); err != nil {
+func newCapture(t testing.TB, link layers.LinkType) *capBuilder {
+	b := &capBuilder{t: t, link: link}
+	return b.writeTo(&b.buf)
+}
+
+// newCaptureTo writes a pcap capture to w instead of memory.
+func newCaptureTo(t testing.TB, w io.Writer, link layers.LinkType) *capBuilder {
+	return (&capBuilder{t: t, link: link}).writeTo(w)
+}
+
+func (b *capBuilder) writeTo(w io.Writer) *capBuilder {
+	t := b.t
+	b.start = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	b.w = pcapgo.NewWriterNanos(w)
+	if err := b.w.WriteFileHeader(65536, b.link); err != nil {
 		t.Fatal(err)
 	}
 	return b
 }
 
-func newNgCapture(t *testing.T, link layers.LinkType) *capBuilder {
+func newNgCapture(t testing.TB, link layers.LinkType) *capBuilder {
 	b := &capBuilder{t: t, link: link, start: time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)}
 	ng, err := pcapgo.NewNgWriter(&b.buf, link)
 	if err != nil {

@@ -38,6 +38,10 @@ type decoder struct {
 	types   []gopacket.LayerType
 }
 
+// maxIPPacket is the most an IP packet (or a segmentation-offloaded
+// burst, as captured on the sending host) carries.
+const maxIPPacket = 256 << 10
+
 // errNotTCP marks a packet that carries no TCP segment (UDP, ARP, ...).
 var errNotTCP = fmt.Errorf("not a TCP segment")
 
@@ -116,7 +120,8 @@ func (d *decoder) decode(data []byte, ci gopacket.CaptureInfo, s *segment) error
 	*s = segment{at: ci.Timestamp, src: netip.AddrPortFrom(src, uint16(t.SrcPort)), dst: netip.AddrPortFrom(dst, uint16(t.DstPort)),
 		seq: t.Seq, syn: t.SYN, ack: t.ACK, fin: t.FIN, rst: t.RST, payload: t.Payload}
 	if ci.Length > ci.CaptureLength {
-		s.missing = ci.Length - ci.CaptureLength
+		// One IP packet carries at most 64 KiB; a larger claim is corrupt.
+		s.missing = min(ci.Length-ci.CaptureLength, maxIPPacket)
 	}
 	return nil
 }

@@ -11,6 +11,10 @@ import (
 // maxHeaderBytes bounds a request's or a response's header block.
 const maxHeaderBytes = 64 << 10
 
+// maxQueuedRequests bounds the requests waiting for their responses on one
+// connection (pipelining).
+const maxQueuedRequests = 256
+
 // request is an HTTP request seen from the client, waiting for its response.
 type request struct {
 	at     time.Time
@@ -68,6 +72,10 @@ func (c *conn) clientData(b []byte, at time.Time) {
 		c.reqBuf = nil
 		if err != nil {
 			c.stuck(fmt.Sprintf("a request that does not parse (%v)", err))
+			return
+		}
+		if len(c.requests) >= maxQueuedRequests {
+			c.stuck(fmt.Sprintf("more than %d requests without a response", maxQueuedRequests))
 			return
 		}
 		c.requests = append(c.requests, &request{at: c.reqAt, method: req.Method, target: req.RequestURI,

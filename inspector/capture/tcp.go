@@ -26,6 +26,7 @@ type stream struct {
 type pendingSeg struct {
 	seq  uint32
 	data []byte
+	gap  int // bytes the snap length cut off, held as a gap of that length
 }
 
 // streamSink receives a stream's bytes in order, and the gaps the capture
@@ -114,7 +115,7 @@ func (s *stream) hold(seq uint32, payload []byte, missing int) {
 		j, _ := slices.BinarySearchFunc(s.pending, gapSeq, func(p pendingSeg, seq uint32) int {
 			return int(seqDiff(p.seq, seq))
 		})
-		s.pending = slices.Insert(s.pending, j, pendingSeg{seq: gapSeq, data: make([]byte, 0, missing)})
+		s.pending = slices.Insert(s.pending, j, pendingSeg{seq: gapSeq, gap: missing})
 	}
 }
 
@@ -128,9 +129,8 @@ func (s *stream) drain(at time.Time, sink streamSink) {
 		}
 		s.pending = s.pending[1:]
 		s.held -= len(p.data)
-		if p.data == nil || (len(p.data) == 0 && cap(p.data) > 0) {
-			// Bytes the snap length cut off: a gap of their length.
-			if n := int64(cap(p.data)) + d; n > 0 {
+		if p.gap > 0 {
+			if n := int64(p.gap) + d; n > 0 {
 				s.next += uint32(n)
 				sink.gap(n, at)
 			}
