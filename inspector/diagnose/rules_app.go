@@ -8,15 +8,6 @@ import (
 // Rules for buffering in the application itself: the buffer's signature is
 // on the lane fetched directly, which is what separates it from a proxy.
 
-func init() {
-	registerRule(&Rule{ID: "app-buffering",
-		Cause: "the application holds events back: no flush after each event, ETag middleware, output buffering",
-		check: checkAppBuffering})
-	registerRule(&Rule{ID: "buffering",
-		Cause: "events are held back somewhere between the server and here (no direct lane to tell where)",
-		check: checkBuffering})
-}
-
 // appBufferingFix lists the per-stack ways to flush each event.
 const appBufferingFix = `Flush after every event, and keep middleware from holding the body:
     Go:     call http.NewResponseController(w).Flush() (or w.(http.Flusher).Flush()) after each event,

@@ -9,15 +9,6 @@ import (
 // Catch-all rules for a proxied lane that is slower than the direct one or
 // misses events, when no rule with a named cause explains it.
 
-func init() {
-	registerRule(&Rule{ID: "event-delay",
-		Cause: "events reach the proxied lane later than the direct one, with no buffering signature",
-		check: checkEventDelay})
-	registerRule(&Rule{ID: "lost-events",
-		Cause: "events the direct lane received never reached the proxied lane",
-		check: checkLostEvents})
-}
-
 // minNotableDelay is the median extra delay worth reporting: well above
 // loopback and LAN jitter, well below what users notice as "late".
 const minNotableDelay = 100 * time.Millisecond
@@ -31,12 +22,12 @@ const minNotableTail = 250 * time.Millisecond
 func excessDelay(p, ref *laneFacts) (p50, p95 time.Duration, how string, ok bool) {
 	if len(p.stamps)*2 >= len(p.events) && len(ref.stamps)*2 >= len(ref.events) && len(p.stamps) > 0 && len(ref.stamps) > 0 {
 		ps, rs := SummarizeDelays(p.stamps), SummarizeDelays(ref.stamps)
-		return ps.P50 - rs.P50, ps.P95 - rs.P95,
+		return ps.P50.D() - rs.P50.D(), ps.P95.D() - rs.P95.D(),
 			fmt.Sprintf("send stamps: %s p50 %s, p95 %s; %s p50 %s, p95 %s",
 				p.name(), fmtDur(ps.P50), fmtDur(ps.P95), ref.name(), fmtDur(rs.P50), fmtDur(rs.P95)), true
 	}
 	if st := p.refDelays(); st.Count > 0 {
-		return st.P50, st.P95, p.delayEvidence(ref), true
+		return st.P50.D(), st.P95.D(), p.delayEvidence(ref), true
 	}
 	return 0, 0, "", false
 }
