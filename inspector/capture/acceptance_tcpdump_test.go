@@ -61,7 +61,7 @@ func TestTcpdumpCaptureOfBufferingNginx(t *testing.T) {
 	if want := "hop 1 (127.0.0.1:" + nginxPort; !strings.HasPrefix(f.Title, want) {
 		t.Fatalf("finding %q, want it at %s:\n%s", f.Title, want, text.String())
 	}
-	if h := r.Hops[1]; h.Matching == nil || h.Matching.Matched != 80 || h.Added == nil || h.Added.P50 < 100 {
+	if h := r.Hops[1]; h.Matching == nil || h.Matching.Matched != 80 || h.Added == nil || h.Added.P50.D() < 100*time.Millisecond {
 		t.Errorf("nginx hop %+v: want 80 events matched and a buffer's delay (p50 ≥ 100 ms)", h)
 	}
 	if o := r.Lanes[r.Hops[0].Lane]; o.Bursts.Bursts != 0 || o.Events != 80 {

@@ -109,7 +109,7 @@ func TestChainNginxThenHAProxyNamesNginx(t *testing.T) {
 func TestChainHAProxyThenNginxNamesNginx(t *testing.T) {
 	r := recordChain(t, haproxyHop, nginxHop)
 	requireHopNamed(t, r, "nginx-buffering", "hop 2 (nginx")
-	if h := r.Hops[1]; h.Added == nil || h.Added.P95 > 100 {
+	if h := r.Hops[1]; h.Added == nil || h.Added.P95.D() > 100*time.Millisecond {
 		t.Errorf("haproxy added %+v: want it to deliver each event at once", h.Added)
 	}
 }

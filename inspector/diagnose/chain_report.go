@@ -16,8 +16,8 @@ import (
 //	  {"hop": 1, "label": "nginx", "lane": "nginx", "url": "http://127.0.0.1:8080/stream",
 //	   "host": "127.0.0.1:8080", "events": 80,
 //	   "matching": {"method": "id", "matched": 80, "lost": 0, "pending": 0, "extra": 0},
-//	   "added": {"count": 80, "minMs": 0.1, "p50Ms": 480.2, "p95Ms": 951.0, "maxMs": 1002.7},
-//	   "total": {"count": 80, "minMs": 0.1, "p50Ms": 480.2, "p95Ms": 951.0, "maxMs": 1002.7},
+//	   "added": {"source": "reference", "count": 80, "minMs": 0.1, "p50Ms": 480.2, "p95Ms": 951.0, "maxMs": 1002.7},
+//	   "total": {"source": "reference", "count": 80, "minMs": 0.1, "p50Ms": 480.2, "p95Ms": 951.0, "maxMs": 1002.7},
 //	   "findings": ["nginx-buffering"]},
 //	  ...
 //	]
@@ -34,8 +34,8 @@ type HopReport struct {
 	Host     string        `json:"host,omitempty"`
 	Events   int64         `json:"events"`
 	Matching *MatchReport  `json:"matching,omitempty"`
-	Added    *DelaySummary `json:"added,omitempty"`
-	Total    *DelaySummary `json:"total,omitempty"`
+	Added    *DelayStats `json:"added,omitempty"`
+	Total    *DelayStats `json:"total,omitempty"`
 	Findings []string      `json:"findings,omitempty"`
 }
 
@@ -99,11 +99,11 @@ func pendingLost(m *Matching) int {
 	return n
 }
 
-func summaryPtr(st DelayStats) *DelaySummary {
+func summaryPtr(st DelayStats) *DelayStats {
 	if st.Count == 0 {
 		return nil
 	}
-	return &DelaySummary{Count: st.Count, Min: ms(st.Min), P50: ms(st.P50), P95: ms(st.P95), Max: ms(st.Max)}
+	return &st
 }
 
 // metaOf returns the scanned events of a lane of the diagnosis.
@@ -129,9 +129,9 @@ func (r *Report) writeHops(w io.Writer) {
 				h.Matching.Matched, h.Matching.Method, h.Matching.Lost, h.Matching.Pending, h.Matching.Extra)
 		}
 		if a := h.Added; a != nil {
-			fmt.Fprintf(w, "      added p50 %s, p95 %s, max %s", msDur(a.P50), msDur(a.P95), msDur(a.Max))
+			fmt.Fprintf(w, "      added p50 %s, p95 %s, max %s", fmtDur(a.P50), fmtDur(a.P95), fmtDur(a.Max))
 			if t := h.Total; t != nil {
-				fmt.Fprintf(w, "; since the origin p50 %s, p95 %s, max %s", msDur(t.P50), msDur(t.P95), msDur(t.Max))
+				fmt.Fprintf(w, "; since the origin p50 %s, p95 %s, max %s", fmtDur(t.P50), fmtDur(t.P95), fmtDur(t.Max))
 			}
 			fmt.Fprintln(w)
 		}

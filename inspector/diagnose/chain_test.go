@@ -91,10 +91,10 @@ func TestChainHopsMeasureWhatEachHopAdded(t *testing.T) {
 		t.Fatalf("%d hops", len(r.Hops))
 	}
 	lb, cdn := r.Hops[1], r.Hops[2]
-	if lb.Added == nil || lb.Added.P50 != 1 || lb.Added.Max != 1 {
+	if lb.Added == nil || lb.Added.P50.D() != it.Ms(1) || lb.Added.Max.D() != it.Ms(1) {
 		t.Errorf("lb added %+v, want 1 ms", lb.Added)
 	}
-	if cdn.Added == nil || cdn.Added.P50 != 20 || cdn.Total.P50 != 21 || cdn.Added.Count != 45 {
+	if cdn.Added == nil || cdn.Added.P50.D() != it.Ms(20) || cdn.Total.P50.D() != it.Ms(21) || cdn.Added.Count != 45 {
 		t.Errorf("cdn added %+v total %+v, want 20 ms over lb, 21 ms since the origin, 45 events", cdn.Added, cdn.Total)
 	}
 	if cdn.Matching.Lost != 5 || cdn.Matching.Method != diagnose.MatchByID {
@@ -111,7 +111,7 @@ func TestChainHopsMeasureWhatEachHopAdded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"hops":[{"hop":0,"label":"origin"`, `"added":{"count":45`} {
+	for _, want := range []string{`"hops":[{"hop":0,"label":"origin"`, `"added":{"source":"reference","count":45`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("JSON lacks %s:\n%s", want, b)
 		}
