@@ -6,8 +6,6 @@ import (
 	"fmt"
 
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
-
-	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // runDiagnose analyses a saved session; see analysis.go for the output
@@ -28,18 +26,18 @@ func runDiagnose(ctx context.Context, env *Env, fs *flag.FlagSet, args []string)
 	path := rest[0]
 	// A recording cut short (a killed process) still holds what it saw
 	// until then, which is worth analysing.
-	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-	if sess == nil {
-		fmt.Fprintf(env.Stderr, "sseinspector diagnose: %v\n", err)
+	rec := loadRecording(env, "diagnose", path)
+	if rec == nil {
 		return ExitFailure
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector diagnose: warning: %v; analysing what was read\n", err)
-	}
-	snap := sess.Snapshot()
+	snap := rec.sess.Snapshot()
 	opts, err := af.options(snap)
 	if err != nil {
 		return UsageError(env, fs, "%v", err)
+	}
+	if len(rec.chains) > 0 && opts.Reference == 0 {
+		// A capture taken on a proxy: its two sides are a chain.
+		opts.Chain = rec.chains[0]
 	}
 	report := diagnose.Analyze(snap, opts)
 	if err := af.exportImage(snap, report, "session "+path); err != nil {

@@ -58,21 +58,20 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 
 	path := positional[0]
 	// A recording cut short (a killed process) still holds what it saw.
-	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-	if sess == nil {
-		fmt.Fprintf(env.Stderr, "sseinspector export: %v\n", err)
+	rec := loadRecording(env, "export", path)
+	if rec == nil {
 		return ExitFailure
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector export: warning: %v; drawing what was read\n", err)
-	}
-	snap := sess.Snapshot()
+	snap := rec.sess.Snapshot()
 	d := &timeline.Data{Title: *title, Snapshot: snap}
 	if d.Title == "" {
 		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
 	if d.RefLane, err = referenceLane(snap, *reference); err != nil {
 		return UsageError(env, fs, "%v", err)
+	}
+	if d.RefLane == 0 && len(rec.chains) > 0 {
+		d.RefLane = rec.chains[0][0] // a capture on a proxy: its upstream side
 	}
 	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane)
 	for _, f := range d.Findings {

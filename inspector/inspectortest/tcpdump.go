@@ -107,3 +107,27 @@ func (d *Tcpdump) Stop() error {
 	}
 	return nil
 }
+
+// WaitQuiet waits until the capture file has stopped growing for a quarter
+// of a second, so that the packets of traffic that has ended are in it:
+// tcpdump gives no signal when it has written a packet. It fails the test
+// after 10 s.
+func (d *Tcpdump) WaitQuiet(t testing.TB) {
+	t.Helper()
+	const quiet = 250 * time.Millisecond
+	deadline := time.Now().Add(10 * time.Second)
+	last, since := int64(-1), time.Now()
+	for time.Now().Before(deadline) {
+		fi, err := os.Stat(d.Path)
+		if err != nil {
+			t.Fatalf("capture file: %v", err)
+		}
+		if fi.Size() != last {
+			last, since = fi.Size(), time.Now()
+		} else if time.Since(since) >= quiet {
+			return
+		}
+		time.Sleep(20 * time.Millisecond) // polling a file: tcpdump offers no signal
+	}
+	t.Fatalf("the capture file kept growing for 10 s")
+}

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector/capture"
+)
+
+// recording is what diagnose and export read: a saved session, or a packet
+// capture turned into one.
+type recording struct {
+	sess *inspector.Session
+	// chains are, in a capture taken on a proxy, the lanes of one stream
+	// on each side of it, origin side first.
+	chains [][]int
+}
+
+// progressFloor is the capture size above which reading reports progress.
+const progressFloor = 64 << 20
+
+// loadRecording reads a session file or a pcap/pcapng capture, told apart
+// by their first bytes. A recording cut short still yields what was read
+// before the cut, with the error as a warning printed to stderr; nil is
+// returned only when nothing could be read.
+func loadRecording(env *Env, cmd, path string) *recording {
+	if isCaptureFile(path) {
+		return loadCapture(env, cmd, path)
+	}
+	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
+	if sess == nil {
+		fmt.Fprintf(env.Stderr, "sseinspector %s: %v\n", cmd, err)
+		return nil
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector %s: warning: %v; using what was read\n", cmd, err)
+	}
+	return &recording{sess: sess}
+}
+
+// isCaptureFile reports whether a file starts like a pcap or pcapng capture.
+func isCaptureFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false // LoadSession reports the error
+	}
+	defer f.Close()
+	head := make([]byte, 4)
+	if _, err := io.ReadFull(f, head); err != nil {
+		return false
+	}
+	return capture.IsCapture(head)
+}
+
+// loadCapture reads a capture, reporting progress on large files and what
+// the capture held besides its event streams.
+func loadCapture(env *Env, cmd, path string) *recording {
+	next := int64(10)
+	opts := capture.Options{Progress: func(read, total int64) {
+		if total < progressFloor || read*100 < next*total {
+			return
+		}
+		fmt.Fprintf(env.Stderr, "reading %s: %d%% (%d of %d MiB)\n", path, read*100/total, read>>20, total>>20)
+		next = read*100/total/10*10 + 10
+	}}
+	res, err := capture.ReadFile(path, opts)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector %s: %v\n", cmd, err)
+		return nil
+	}
+	writeCaptureNotes(env.Stderr, res)
+	return &recording{sess: res.Session, chains: res.Chains}
+}
+
+// writeCaptureNotes says what a capture held and what could not be read.
+func writeCaptureNotes(w io.Writer, res *capture.Result) {
+	fmt.Fprintf(w, "capture: %d packets, %d TCP connections, %d HTTP responses, %d event streams\n",
+		res.Packets, res.Connections, res.Responses, res.Streams)
+	for _, t := range res.TLS {
+		fmt.Fprintf(w, "  TLS %s → %s: encrypted, not decoded (capture where the stream is plain HTTP, "+
+			"e.g. between the TLS-terminating proxy and the application)\n", t.Client, t.Server)
+	}
+	for _, g := range res.Gaps {
+		fmt.Fprintf(w, "  lane %d, connection %d: %d bytes missing from the capture at %s (shown as a gap, not joined)\n",
+			g.Lane, g.Conn+1, g.Bytes, g.At)
+	}
+	if res.Retransmitted > 0 {
+		fmt.Fprintf(w, "  %d retransmitted bytes counted once\n", res.Retransmitted)
+	}
+	if res.Fragments > 0 {
+		fmt.Fprintf(w, "  %d IP fragments skipped (not reassembled)\n", res.Fragments)
+	}
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(w, "  %s\n", warn)
+	}
+	snap := res.Session.Snapshot()
+	for _, chain := range res.Chains {
+		var names []string
+		for _, id := range chain {
+			names = append(names, snap.Lane(id).Info.Name)
+		}
+		fmt.Fprintf(w, "  one stream on both sides of a proxy: %s (analysed as a chain, origin side first)\n",
+			strings.Join(names, " → "))
+	}
+}
