@@ -27,16 +27,16 @@ import (
 // before), "total" the delay since the origin. Hop 0, the origin, has
 // neither. The section is present only when a chain was analysed.
 type HopReport struct {
-	Hop      int           `json:"hop"`
-	Label    string        `json:"label"`
-	Lane     string        `json:"lane"`
-	URL      string        `json:"url"`
-	Host     string        `json:"host,omitempty"`
-	Events   int64         `json:"events"`
-	Matching *MatchReport  `json:"matching,omitempty"`
-	Added    *DelayStats `json:"added,omitempty"`
-	Total    *DelayStats `json:"total,omitempty"`
-	Findings []string      `json:"findings,omitempty"`
+	Hop      int          `json:"hop"`
+	Label    string       `json:"label"`
+	Lane     string       `json:"lane"`
+	URL      string       `json:"url"`
+	Host     string       `json:"host,omitempty"`
+	Events   int64        `json:"events"`
+	Matching *MatchReport `json:"matching,omitempty"`
+	Added    *DelayStats  `json:"added,omitempty"`
+	Total    *DelayStats  `json:"total,omitempty"`
+	Findings []string     `json:"findings,omitempty"`
 }
 
 // addHops fills the report's chain and hops section when the analysis
