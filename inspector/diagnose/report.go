@@ -40,7 +40,8 @@ import (
 //	  },
 //	  "findings": [{"id": "nginx-buffering", "severity": "warning", "title": "...",
 //	                "confidence": 0.9, "evidence": ["..."], "fix": "...", "lanes": [2, 1]}],
-//	  "problems": true                     // a finding of warning severity or worse
+//	  "problems": true,                    // a finding of warning severity or worse
+//	  "hops": [...]                        // only when a chain was analysed: see HopReport
 //	}
 //
 // Times are milliseconds (fields ending in Ms, of type Millis); a time
