@@ -141,3 +141,21 @@ func (r *Report) writeHops(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 }
+
+// TimelineDelays returns the per-event delays a timeline draws, by lane
+// ID: Delays, except that along an analysed chain each hop's lane carries
+// the delay that hop added (arrival there minus arrival at the hop
+// before), so the dots show where along the chain the time went.
+func (r *Report) TimelineDelays() map[int][]Delay {
+	if r.Chain == nil {
+		return r.Delays
+	}
+	out := make(map[int][]Delay, len(r.Delays))
+	for id, ds := range r.Delays {
+		out[id] = ds
+	}
+	for k, link := range r.Chain.Links {
+		out[r.Chain.Lanes[k+1]] = link.Delays
+	}
+	return out
+}
