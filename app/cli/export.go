@@ -70,10 +70,13 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 	if d.RefLane, err = referenceLane(snap, *reference); err != nil {
 		return UsageError(env, fs, "%v", err)
 	}
+	var chain []int
 	if d.RefLane == 0 && len(rec.chains) > 0 {
-		d.RefLane = rec.chains[0][0] // a capture on a proxy: its upstream side
+		// A capture on a proxy: its two sides, upstream first, are a chain.
+		chain = rec.chains[0]
+		d.RefLane = chain[0]
 	}
-	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane)
+	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane, chain)
 	for _, f := range d.Findings {
 		d.Highlight = append(d.Highlight, f.Events...)
 	}
@@ -105,9 +108,9 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 // recording: per-event delays by lane, the matches with the reference
 // lane, and the diagnosis' findings, exactly as compare and the desktop
 // view do.
-func analyzeForTimeline(snap *inspector.Snapshot, refLane int) (map[int][]diagnose.Delay, []diagnose.Match, []diagnose.Finding) {
-	r := diagnose.Analyze(snap, diagnose.Options{Reference: refLane})
-	return r.Delays, r.Matches, r.Findings
+func analyzeForTimeline(snap *inspector.Snapshot, refLane int, chain []int) (map[int][]diagnose.Delay, []diagnose.Match, []diagnose.Finding) {
+	r := diagnose.Analyze(snap, diagnose.Options{Reference: refLane, Chain: chain})
+	return r.TimelineDelays(), r.Matches, r.Findings
 }
 
 // referenceLane resolves --reference (a lane ID or name, any case); empty

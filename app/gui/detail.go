@@ -137,7 +137,7 @@ func (ui *Inspector) selectEvent(lane int, seq int64, fromTimeline bool) {
 	if d, ok := ui.result.delayOf(lane, seq); ok {
 		delay = formatDelay(d)
 	}
-	ui.detail.show(eventDetail(l, ev, delay))
+	ui.detail.show(eventDetail(l, ev, delay) + ui.waterfallText(lane, seq))
 	ui.tabs.SelectIndex(1)
 	ui.timeline.selectEvent(lane, seq)
 	if fromTimeline {

@@ -107,11 +107,14 @@ func FormatWaterfall(steps []WaterfallStep) string {
 			continue
 		}
 		bar := 0
-		if most > 0 {
+		if most > 0 && s.Added > 0 {
 			bar = int(float64(s.Added) / float64(most) * waterfallBar)
 		}
 		added := ""
-		if s.Added > 0 || s != steps[0] {
+		switch {
+		case s.Added < 0: // clocks of independent subscriptions: a later hop read first
+			added = "-" + fmtAdded(-s.Added)
+		case s.Added > 0 || s != steps[0]:
 			added = "+" + fmtAdded(s.Added)
 		}
 		fmt.Fprintf(&b, "  %-*s  %9.3f s  %10s  %s\n", width, s.Label, s.At.Seconds(), added, strings.Repeat("█", bar))

@@ -39,6 +39,10 @@ func TestWaterfallFollowsAnEventAlongTheChain(t *testing.T) {
 	if last := Waterfall(r, origin.ID(), 2); len(last) != 4 || !last[3].Missing {
 		t.Errorf("event 3 never reached the edge: %+v", last)
 	}
+	neg := FormatWaterfall([]WaterfallStep{{Label: "a", At: it.Ms(5)}, {Label: "b", At: it.Ms(4), Added: -it.Ms(1)}})
+	if !strings.Contains(neg, "-1.0 ms") {
+		t.Errorf("a hop read before the one before it:\n%s", neg)
+	}
 	if Waterfall(r, 99, 0) != nil {
 		t.Error("a lane off the chain has a waterfall")
 	}
