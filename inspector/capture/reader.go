@@ -243,8 +243,8 @@ func (rd *reader) segment(s *segment) {
 	}
 	c := rd.conns[k]
 	if c == nil {
-		if s.rst || (s.fin && len(s.payload) == 0) {
-			return // the end of a connection the capture did not see
+		if !s.syn && len(s.payload) == 0 {
+			return // an ACK, FIN or RST of a connection already ended, or begun before the capture
 		}
 		client, server := s.src, s.dst
 		if s.syn && s.ack {
