@@ -99,7 +99,7 @@ func nameHop(f Finding, d *diag, hop int, lanes []*inspector.LaneSnapshot) Findi
 			p.encoding(), hopName(hop-1, lanes[hop-1]))
 	case f.ID == "lost-events" && p.matching != nil:
 		line = fmt.Sprintf("%s lost %s that %s delivered", hopName(hop, lanes[hop]),
-			plural(int64(len(p.matching.Lost)), "event", "events"), hopName(hop-1, lanes[hop-1]))
+			plural(int64(len(p.matching.Lost)-pendingLost(p.matching)), "event", "events"), hopName(hop-1, lanes[hop-1]))
 	default:
 		return f
 	}

@@ -149,3 +149,40 @@ func TestMatchChainRefusesBadChains(t *testing.T) {
 		t.Error("repeated lane: no error")
 	}
 }
+
+func TestChainNamesTheHopThatLosesOrCompresses(t *testing.T) {
+	evs, sent := it.Stream(50, it.Ms(2), it.Ms(40), func(i int) string { return it.Numbered(i, 100) })
+	s := it.NewSession()
+	s.Lane("origin").Connect(0, "").Respond(it.Ms(1)).Flowing(evs, sent, it.Ms(1))
+	s.Lane("lb").Connect(0, "").Respond(it.Ms(1)).Flowing(evs, sent, it.Ms(2))
+	edge := s.Lane("edge").Connect(0, "").Respond(it.Ms(1))
+	for i := range evs {
+		if i < 10 || i >= 15 {
+			edge.Read(sent[i]+it.Ms(3), evs[i])
+		}
+	}
+	r := chainOf(s)
+	if title := hopOf(t, r, "lost-events"); !strings.HasPrefix(title, "hop 2 (edge") {
+		t.Fatalf("lost-events named at %q, want hop 2", title)
+	}
+	requireEvidence(t, reportFinding(t, r, "lost-events"), "hop 2 (edge", "lost 5 events that hop 1 (lb")
+
+	s = it.NewSession()
+	s.Lane("origin").Connect(0, "").Respond(it.Ms(1)).Flowing(evs, sent, it.Ms(1))
+	for _, name := range []string{"nginx", "cdn"} {
+		l := s.Lane(name).Connect(0, "").Respond(it.Ms(1), "Content-Encoding: gzip")
+		for i := range evs {
+			l.ReadWire(sent[i]+it.Ms(2), 30, evs[i])
+		}
+	}
+	r = chainOf(s)
+	var named []string
+	for _, f := range r.Findings {
+		if strings.Contains(f.ID, "compression") {
+			named = append(named, f.Title)
+		}
+	}
+	if len(named) != 1 || !strings.HasPrefix(named[0], "hop 1 (nginx") {
+		t.Fatalf("compression named at %q: want hop 1 only, not the hop that inherits it", named)
+	}
+}
