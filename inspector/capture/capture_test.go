@@ -2,6 +2,7 @@ package capture_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"strings"
 	"testing"
@@ -378,5 +379,48 @@ func TestConnectionOpenBeforeTheCaptureIsSkipped(t *testing.T) {
 	res := read(t, b.bytes())
 	if n := len(res.Session.Snapshot().Lanes); n != 0 || res.Connections != 1 {
 		t.Fatalf("%d lanes from %d connections: a body without its headers cannot be read", n, res.Connections)
+	}
+}
+
+func TestGzipStreamIsDecodedSegmentBySegment(t *testing.T) {
+	b := newCapture(t, layers.LinkTypeEthernet)
+	c := b.conn(client, server, 0)
+	c.send(true, ms(1), getStream("/stream", ""))
+	c.send(false, ms(2), "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n")
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	for i := 1; i <= 3; i++ {
+		zw.Write([]byte(event(i)))
+		zw.Flush() // a sync flush per event, as a streaming compressor does
+		c.send(false, ms(100*i), chunk(z.String()))
+		z.Reset()
+	}
+	zw.Close()
+	c.send(false, ms(400), chunk(z.String())+"0\r\n\r\n")
+	c.fin(false, ms(401))
+	l := onlyLane(t, read(t, b.bytes()))
+	if l.Len() != 3 {
+		t.Fatalf("%d events, want 3 (%s)", l.Len(), l.StateDetail)
+	}
+	for i := range 3 {
+		if got := l.Arrival(i); got != ms(100*(i+1)) {
+			t.Errorf("event %d at %v, want %v: the time of the segment that carried it", i+1, got, ms(100*(i+1)))
+		}
+	}
+	if cn := l.Conns[0]; cn.WireBytes >= cn.Bytes+100 || cn.Cause != inspector.CauseEOF {
+		t.Errorf("conn %+v", cn)
+	}
+}
+
+func TestCorruptGzipStopsDecoding(t *testing.T) {
+	b := newCapture(t, layers.LinkTypeEthernet)
+	c := b.conn(client, server, 0)
+	c.send(true, ms(1), getStream("/stream", ""))
+	c.send(false, ms(2), "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\n\r\n")
+	c.send(false, ms(100), "this is not gzip at all, just text")
+	c.fin(false, ms(200))
+	l := onlyLane(t, read(t, b.bytes()))
+	if l.Len() != 0 || !strings.Contains(l.StateDetail, "gzip") || l.Conns[0].WireBytes == 0 {
+		t.Fatalf("%d events, detail %q, conn %+v", l.Len(), l.StateDetail, l.Conns[0])
 	}
 }

@@ -15,6 +15,10 @@
 // trimmed, out-of-order segments wait for the bytes before them, and bytes
 // the capture never saw are reported as gaps.
 //
+// A gzip or deflate Content-Encoding is undone segment by segment (see
+// pushDecoder), so decoded events keep the time of the segment that
+// completed them.
+//
 // Memory stays bounded for captures of any size: packets are streamed,
 // each connection keeps at most a bounded amount of out-of-order data,
 // connections that are not HTTP are dropped at their first bytes, and lanes

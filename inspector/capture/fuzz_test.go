@@ -10,7 +10,8 @@ import (
 )
 
 // seedCaptures are well-formed captures the fuzzer mutates: a stream, a
-// reordered and gapped stream, and a pcapng with Linux cooked headers.
+// reordered and gapped stream, a pcapng with Linux cooked headers and a
+// gzip-encoded stream.
 func seedCaptures(tb testing.TB) [][]byte {
 	var out [][]byte
 	b := newCapture(tb, layers.LinkTypeEthernet)
@@ -40,6 +41,13 @@ func seedCaptures(tb testing.TB) [][]byte {
 	c.send(true, ms(1), getStream("/x", ""))
 	c.send(false, ms(2), "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Length: 30\r\n\r\n")
 	c.send(false, ms(3), "data: a\n\ndata: b\n\n")
+	out = append(out, append([]byte(nil), b.bytes()...))
+
+	b = newCapture(tb, layers.LinkTypeEthernet)
+	c = b.conn(client, server, 0)
+	c.send(true, ms(1), getStream("/z", ""))
+	c.send(false, ms(2), "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\n\r\n")
+	c.send(false, ms(3), "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x4a\x49\x2c\x49\xb4\x52\x48\xe4\xe2\x02\x00\x00\x00\xff\xff")
 	out = append(out, append([]byte(nil), b.bytes()...))
 	return out
 }

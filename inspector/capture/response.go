@@ -20,8 +20,9 @@ type response struct {
 	left    int64 // body bytes left by Content-Length; -1: until the connection closes
 	lane    *inspector.Lane
 	rec     *inspector.ConnRecorder
-	decode  bool // the body is not content-encoded: its events are parsed
-	resync  bool // after a gap: skipping to the next event boundary
+	decode  bool         // the body is not content-encoded: its events are parsed
+	dec     *pushDecoder // undoes a gzip or deflate Content-Encoding
+	resync  bool         // after a gap: skipping to the next event boundary
 	out     []byte
 }
 
@@ -115,6 +116,9 @@ func (c *conn) startLane(req *request, resp *http.Response, isSSE bool, at time.
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
 	r.decode = enc == "" || enc == "identity"
 	r.resync = false
+	if enc == "gzip" || enc == "x-gzip" || enc == "deflate" {
+		r.dec = newPushDecoder(enc)
+	}
 	switch {
 	case resp.StatusCode != http.StatusOK:
 		r.end(c, at, inspector.CauseHTTPStatus, fmt.Sprintf("HTTP status %d", resp.StatusCode))
@@ -122,7 +126,7 @@ func (c *conn) startLane(req *request, resp *http.Response, isSSE bool, at time.
 		r.end(c, at, inspector.CauseContentType, fmt.Sprintf("Content-Type %q", resp.Header.Get("Content-Type")))
 	default:
 		c.r.res.Streams++
-		if !r.decode {
+		if !r.decode && r.dec == nil {
 			r.lane.SetState(inspector.StateOpen, fmt.Sprintf("Content-Encoding %s: the capture keeps the timing of "+
 				"the compressed bytes; events are not decoded", enc))
 		}
@@ -163,6 +167,16 @@ func (c *conn) body(b []byte, at time.Time) int {
 
 // feed records one segment's share of an event-stream body.
 func (r *response) feed(at time.Duration, wire int, payload []byte) {
+	if r.dec != nil {
+		out, err := r.dec.feed(payload)
+		if err != nil {
+			r.dec.close()
+			r.dec = nil
+			r.lane.SetState(inspector.StateClosed, fmt.Sprintf("%v: events after it are not decoded", err))
+		}
+		r.rec.Feed(at, 0, wire, out)
+		return
+	}
 	if !r.decode {
 		r.rec.Feed(at, 0, wire, nil)
 		return
@@ -197,6 +211,10 @@ func (r *response) end(c *conn, at time.Time, cause inspector.CloseCause, msg st
 	if msg != "" {
 		err = fmt.Errorf("%s", msg)
 	}
+	if r.dec != nil {
+		r.dec.close()
+		r.dec = nil
+	}
 	r.rec.End(c.r.since(at), cause, err)
 	c.r.release(r.lane)
 	r.rec, r.lane = nil, nil
@@ -221,7 +239,7 @@ func (c *conn) serverGap(n int64, at time.Time) {
 		c.r.gapAt(r.lane, r.rec.Conn, at, n)
 	}
 	switch {
-	case r.mode == modeBody && r.chunked == nil:
+	case r.mode == modeBody && r.chunked == nil && r.dec == nil:
 		if r.left > 0 {
 			r.left = max(r.left-n, 0)
 		}
