@@ -16,7 +16,8 @@ func TestCompareChainNamesTheBufferingHop(t *testing.T) {
 	origin := compareOrigin(t)
 	lb := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Global: "    option http-no-delay"})
 	ngx := it.StartNginx(t, it.NginxConfig{Upstream: lb.URL})
-	code, out, errOut := run(t, "compare", "--duration", "5s", "--json", "--labels", "origin,haproxy,nginx",
+	session := filepath.Join(t.TempDir(), "chain.ssei")
+	code, out, errOut := run(t, "compare", "--duration", "5s", "--json", "-o", session, "--labels", "origin,haproxy,nginx",
 		origin.URL+"/s", lb.URL+"/s", ngx.URL+"/s")
 	if code != ExitFindings {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -30,6 +31,14 @@ func TestCompareChainNamesTheBufferingHop(t *testing.T) {
 	}
 	if got := r.Hops[2].Findings; len(got) != 1 || got[0] != "nginx-buffering" || len(r.Hops[1].Findings) != 0 {
 		t.Errorf("findings by hop: haproxy %v, nginx %v", r.Hops[1].Findings, got)
+	}
+	// The saved session is diagnosed along the same chain with --chain.
+	if code, text, errD := run(t, "diagnose", "--chain", "origin,haproxy,nginx", session); code != ExitFindings ||
+		!strings.Contains(text, "hop 2 (nginx, ") || !strings.Contains(text, "Hops (origin first") {
+		t.Errorf("diagnose --chain: exit %d\n%s\n%s", code, text, errD)
+	}
+	if code, _, errOut := run(t, "diagnose", "--chain", "origin", session); code != ExitUsage || !strings.Contains(errOut, "two lanes or more") {
+		t.Errorf("--chain with one lane: exit %d, %s", code, errOut)
 	}
 	for _, want := range []string{"  origin:  " + origin.URL, "  haproxy: " + lb.URL, "  nginx:   " + ngx.URL} {
 		if !strings.Contains(errOut, want) {
