@@ -102,7 +102,11 @@ func writeCaptureNotes(w io.Writer, res *capture.Result) {
 		for _, id := range chain {
 			names = append(names, snap.Lane(id).Info.Name)
 		}
-		fmt.Fprintf(w, "  one stream on both sides of a proxy: %s (analysed as a chain, origin side first)\n",
-			strings.Join(names, " → "))
+		fmt.Fprintf(w, "  one stream on both sides of a proxy: %s (origin side first)\n", strings.Join(names, " → "))
+	}
+	if len(res.Chains) > 1 {
+		fmt.Fprintln(w, "  the first is analysed as a chain; pick another with --chain LANE,LANE")
+	} else if len(res.Chains) == 1 {
+		fmt.Fprintln(w, "  it is analysed as a chain")
 	}
 }

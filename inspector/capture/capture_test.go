@@ -320,6 +320,16 @@ func TestNotACaptureIsRefused(t *testing.T) {
 	}
 }
 
+func TestRequestToAForwardProxyKeepsItsURL(t *testing.T) {
+	b := newCapture(t, layers.LinkTypeEthernet)
+	c := b.conn(client, "10.0.0.1:3128", 0)
+	c.send(true, ms(1), "GET http://example.test/feed?x=1 HTTP/1.1\r\nHost: example.test\r\nAccept: text/event-stream\r\n\r\n")
+	c.send(false, ms(2), chunkedHeader+chunk(event(1)))
+	if l := onlyLane(t, read(t, b.bytes())); l.Info.URL != "http://example.test/feed?x=1" || l.Len() != 1 {
+		t.Fatalf("url %q, %d events", l.Info.URL, l.Len())
+	}
+}
+
 func TestFailedEventSourceRequestIsRecorded(t *testing.T) {
 	b := newCapture(t, layers.LinkTypeEthernet)
 	c := b.conn(client, server, 0)

@@ -28,7 +28,7 @@ func (rd *reader) laneFor(c *conn, req *request) *inspector.Lane {
 		}
 	}
 	l := rd.res.Session.AddLane(inspector.LaneInfo{Name: c.server.String(), Kind: inspector.LaneCapture,
-		URL: "http://" + req.host + req.target, Method: req.method, Client: c.client.String()})
+		URL: req.url(), Method: req.method, Client: c.client.String()})
 	l.SetState(inspector.StateClosed, "")
 	rd.lanes[k] = append(rd.lanes[k], l)
 	rd.busy[l] = true

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -94,8 +95,11 @@ func (c *conn) clientData(b []byte, at time.Time) {
 // classifyFrom sets the connection's kind from its first client bytes.
 func (c *conn) classifyFrom(b []byte) {
 	c.kind = classify(b)
-	if c.kind == kindTLS {
+	switch c.kind {
+	case kindTLS:
 		c.r.res.TLS = append(c.r.res.TLS, Stream{Client: c.client.String(), Server: c.server.String()})
+	case kindHTTP2:
+		c.r.warnf("connection %s → %s speaks HTTP/2 without TLS (h2c): not decoded", c.client, c.server)
 	}
 }
 
@@ -103,6 +107,15 @@ func (c *conn) classifyFrom(b []byte) {
 func (c *conn) stuck(why string) {
 	c.reqStuck = true
 	c.r.warnf("connection %s → %s: %s; later requests on it are not read", c.client, c.server, why)
+}
+
+// url is the request's URL: its target when the client sent an absolute
+// one (to a forward proxy), else its Host and target.
+func (r *request) url() string {
+	if strings.HasPrefix(r.target, "http://") || strings.HasPrefix(r.target, "https://") {
+		return r.target
+	}
+	return "http://" + r.host + r.target
 }
 
 // headerBlock appends b to *buf until it holds a header block ending in an

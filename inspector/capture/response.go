@@ -110,7 +110,7 @@ func (c *conn) startLane(req *request, resp *http.Response, isSSE bool, at time.
 	r := &c.resp
 	r.lane = c.r.laneFor(c, req)
 	last := req.header.Get("Last-Event-ID")
-	idx := r.lane.StartConn(c.r.since(req.at), req.method, "http://"+req.host+req.target, req.header, last)
+	idx := r.lane.StartConn(c.r.since(req.at), req.method, req.url(), req.header, last)
 	r.lane.SetResponse(idx, c.r.since(at), resp.StatusCode, resp.Proto, resp.Header)
 	r.rec = &inspector.ConnRecorder{Lane: r.lane, Conn: idx, Parser: newParser(last, c.r.opts.Limits)}
 	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))

@@ -23,7 +23,7 @@ type Tcpdump struct {
 	stderr strings.Builder
 	mu     sync.Mutex
 	done   chan struct{}
-	err    error
+	err    error // how tcpdump exited, once done is closed
 	once   sync.Once
 }
 
@@ -103,7 +103,7 @@ func (d *Tcpdump) Stop() error {
 		}
 	})
 	if fi, err := os.Stat(d.Path); err != nil || fi.Size() == 0 {
-		return fmt.Errorf("tcpdump wrote no capture (%v): %s", err, d.output())
+		return fmt.Errorf("tcpdump wrote no capture (%v; tcpdump: %v): %s", err, d.err, d.output())
 	}
 	return nil
 }
