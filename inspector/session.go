@@ -168,8 +168,8 @@ func (s *Snapshot) Lane(id int) *LaneSnapshot {
 	return nil
 }
 
-// End is the latest time seen in the snapshot (events, reads, connection
-// ends), or Taken for a live session if later.
+// End is the latest time seen in the snapshot: events, reads and
+// connection ends. A live session's snapshot may be taken later (Taken).
 func (s *Snapshot) End() time.Duration {
 	var end time.Duration
 	for _, l := range s.Lanes {

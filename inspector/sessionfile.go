@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -41,32 +40,9 @@ type LoadOptions struct {
 
 // SaveSession writes a snapshot to path atomically: to a temporary file in
 // the same directory, then renamed over path.
-func SaveSession(path string, snap *Snapshot, opts SaveOptions) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+func SaveSession(path string, snap *Snapshot, opts SaveOptions) error {
+	err := WriteFileAtomic(path, 0o644, func(w io.Writer) error { return WriteSession(w, snap, opts) })
 	if err != nil {
-		return fmt.Errorf("save session %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, 256<<10)
-	if err = WriteSession(w, snap, opts); err != nil {
-		return fmt.Errorf("save session %s: %w", path, err)
-	}
-	if err = w.Flush(); err != nil {
-		return fmt.Errorf("save session %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("save session %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("save session %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("save session %s: %w", path, err)
 	}
 	return nil

@@ -56,13 +56,9 @@ func saveSample(t *testing.T, opts SaveOptions) (string, *Snapshot) {
 	return path, snap
 }
 
-func TestSessionRoundTrip(t *testing.T) {
-	path, want := saveSample(t, SaveOptions{KeepSecrets: true})
-	loaded, err := LoadSession(path, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := loaded.Snapshot()
+// compareSnapshots checks that a loaded snapshot holds what was saved.
+func compareSnapshots(t *testing.T, got, want *Snapshot) {
+	t.Helper()
 	if !got.Start.Equal(want.Start) || len(got.Lanes) != len(want.Lanes) {
 		t.Fatalf("start %v lanes %d, want %v %d", got.Start, len(got.Lanes), want.Start, len(want.Lanes))
 	}
@@ -84,6 +80,16 @@ func TestSessionRoundTrip(t *testing.T) {
 			t.Errorf("lane %d notes\n got %+v\nwant %+v", i, gl.Notes(), wl.Notes())
 		}
 	}
+}
+
+func TestSessionRoundTrip(t *testing.T) {
+	path, want := saveSample(t, SaveOptions{KeepSecrets: true})
+	loaded, err := LoadSession(path, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := loaded.Snapshot()
+	compareSnapshots(t, got, want)
 	if n := want.Lanes[0].Len(); n != 3 {
 		t.Fatalf("sample lane holds %d events, want 3", n)
 	}

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 	"time"
 )
@@ -60,16 +59,5 @@ func TestSessionFileV1Loads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := sess.Snapshot()
-	if !got.Start.Equal(want.Start) || len(got.Lanes) != len(want.Lanes) {
-		t.Fatalf("start %v, %d lanes; want %v, %d", got.Start, len(got.Lanes), want.Start, len(want.Lanes))
-	}
-	for i, wl := range want.Lanes {
-		gl := got.Lanes[i]
-		if !reflect.DeepEqual(gl.Info, wl.Info) || gl.State != wl.State || !reflect.DeepEqual(gl.Conns, wl.Conns) ||
-			!reflect.DeepEqual(gl.Reads(), wl.Reads()) || !reflect.DeepEqual(gl.Events(), wl.Events()) ||
-			!reflect.DeepEqual(gl.Notes(), wl.Notes()) {
-			t.Errorf("lane %d differs after loading %s:\n got %+v\nwant %+v", wl.Info.ID, v1Sample, gl, wl)
-		}
-	}
+	compareSnapshots(t, sess.Snapshot(), want)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -160,22 +159,6 @@ var (
 	errReconnectNow = errors.New("reconnect requested")
 	errReadTimeout  = errors.New("read timeout")
 )
-
-// CheckURL parses a stream URL and checks that a subscription can use it:
-// absolute, http or https, with a host.
-func CheckURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("stream URL: %w", err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("stream URL %q: the scheme must be http or https", raw)
-	}
-	if u.Hostname() == "" {
-		return nil, fmt.Errorf("stream URL %q: no host", raw)
-	}
-	return u, nil
-}
 
 // Subscribe checks the request, adds a subscription lane to the session and
 // starts connecting in a goroutine. It returns an error, and adds no lane,

@@ -144,6 +144,7 @@ func newInterceptor(t *Tap) *interceptor {
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          t.errLog,
+		BaseContext:       t.baseContext,
 		ConnContext: func(ctx context.Context, c net.Conn) context.Context {
 			if target, ok := m.targets.Load(c); ok {
 				ctx = context.WithValue(ctx, targetKey{}, target)

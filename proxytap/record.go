@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector/sse"
@@ -279,7 +278,7 @@ func (f *flow) upstreamEnd(aborted bool) (inspector.CloseCause, error) {
 		return inspector.CauseEOF, nil
 	case f.writeErr != nil:
 		return inspector.CauseClientGone, f.writeErr
-	case f.readErr != nil && !(inCtx != nil && isCancel(f.readErr)):
+	case f.readErr != nil && !(inCtx != nil && errors.Is(f.readErr, context.Canceled)):
 		return f.classify(f.readErr), f.readErr
 	case inCtx != nil:
 		return inspector.CauseClientGone, inCtx
@@ -291,10 +290,6 @@ func (f *flow) upstreamEnd(aborted bool) (inspector.CloseCause, error) {
 	return inspector.CauseEOF, nil
 }
 
-func isCancel(err error) bool {
-	return errors.Is(err, context.Canceled) || strings.Contains(err.Error(), "request canceled")
-}
-
 // classify maps an upstream read error to a close cause.
 func (f *flow) classify(err error) inspector.CloseCause {
 	var ne net.Error
@@ -303,9 +298,9 @@ func (f *flow) classify(err error) inspector.CloseCause {
 		return inspector.CauseTimeout
 	case errors.Is(err, io.ErrUnexpectedEOF) && f.chunked():
 		return inspector.CauseIncompleteChunked
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, io.ErrUnexpectedEOF):
-		return inspector.CauseReset
 	}
+	// A reset, a broken pipe, a body cut short without chunking, or
+	// anything else that ended the read early.
 	return inspector.CauseReset
 }
 

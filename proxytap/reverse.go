@@ -3,6 +3,8 @@ package proxytap
 import (
 	"fmt"
 	"net/url"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // upstream is the one server a reverse-mode tap forwards to. Requests are
@@ -13,15 +15,9 @@ type upstream struct {
 }
 
 func parseUpstream(raw string) (*upstream, error) {
-	u, err := url.Parse(raw)
+	u, err := inspector.CheckHTTPURL("upstream", raw)
 	if err != nil {
-		return nil, fmt.Errorf("upstream %q: %w", raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("upstream %q: want an http:// or https:// URL", raw)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("upstream %q: no host", raw)
+		return nil, err
 	}
 	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("upstream %q: want scheme, host and optional path only", raw)

@@ -29,9 +29,14 @@ type Tap struct {
 	proxy    *httputil.ReverseProxy
 	errLog   *log.Logger
 
-	lanes   laneIndex
-	closing atomic.Bool
-	flows   sync.WaitGroup
+	lanes laneIndex
+	// life is cancelled when the tap closes; it is the base context of
+	// every request the tap's servers handle, so upgraded (WebSocket)
+	// connections, which the servers no longer track, end with it.
+	life    context.Context
+	endLife context.CancelFunc
+	closing atomic.Bool    // set under mu
+	flows   sync.WaitGroup // Add only under mu while not closing
 
 	mu      sync.Mutex
 	server  *http.Server
@@ -45,6 +50,7 @@ var _ http.Handler = (*Tap)(nil)
 // New makes a tap from cfg. In forward mode it loads or creates the CA.
 func New(cfg Config) (*Tap, error) {
 	t := &Tap{cfg: cfg, rec: cfg.Recorder, tunnels: make(map[net.Conn]struct{})}
+	t.life, t.endLife = context.WithCancel(context.Background())
 	if t.rec == nil {
 		t.rec = inspector.NewSession(inspector.Limits{})
 	}
@@ -158,6 +164,7 @@ func (t *Tap) serve(ln net.Listener, ready chan<- struct{}) error {
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          t.errLog,
+		BaseContext:       t.baseContext,
 	}
 	t.mu.Lock()
 	if t.closing.Load() || t.server != nil {
@@ -193,20 +200,31 @@ func (t *Tap) Addr() net.Addr {
 	return t.ln.Addr()
 }
 
+// baseContext is the base context of the tap's servers: the tap's life.
+func (t *Tap) baseContext(net.Listener) context.Context { return t.life }
+
 // closeWait bounds how long Close waits for streams to record their end.
 const closeWait = 5 * time.Second
 
 // Close stops the tap: it closes the listener and every browser and
-// upstream connection, and waits (briefly) until every stream has recorded
-// its end, as cancelled.
-func (t *Tap) Close() error {
-	t.closing.Store(true)
+// upstream connection, upgraded ones included, and waits (briefly) until
+// every stream has recorded its end, as cancelled. It is Stop followed by
+// the wait.
+func (t *Tap) Close() error { return <-t.Stop() }
+
+// Stop closes the listener and every connection at once, without waiting:
+// when it returns, the address is free again. The channel receives what
+// Close returns once every stream has recorded its end (or closeWait
+// passed). A window calls it on its UI goroutine, which must not block.
+func (t *Tap) Stop() <-chan error {
 	t.mu.Lock()
+	t.closing.Store(true)
 	srv := t.server
 	for c := range t.tunnels {
 		c.Close()
 	}
 	t.mu.Unlock()
+	t.endLife()
 	var err error
 	if srv != nil {
 		err = srv.Close()
@@ -216,19 +234,43 @@ func (t *Tap) Close() error {
 			err = cerr
 		}
 	}
+	result := make(chan error, 1)
+	go func() {
+		result <- t.waitFlows(err)
+	}()
+	return result
+}
+
+// waitFlows waits until every stream has recorded its end, at most
+// closeWait, and returns err or the timeout.
+func (t *Tap) waitFlows(err error) error {
 	done := make(chan struct{})
 	go func() {
 		t.flows.Wait()
 		close(done)
 	}()
+	timer := time.NewTimer(closeWait)
+	defer timer.Stop()
 	select {
 	case <-done:
-	case <-time.After(closeWait):
+	case <-timer.C:
 		if err == nil {
 			err = fmt.Errorf("proxytap: streams still ending after %v", closeWait)
 		}
 	}
 	return err
+}
+
+// beginFlow counts a request in flows, unless the tap is closing: checked
+// under mu, with which Stop sets closing, so no Add can follow the Wait.
+func (t *Tap) beginFlow() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closing.Load() {
+		return false
+	}
+	t.flows.Add(1)
+	return true
 }
 
 // trackConn keeps hijacked connections (tunnels), which the HTTP server no
@@ -272,7 +314,10 @@ func (t *Tap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // proxyRequest forwards one request through the ReverseProxy, recording it.
 func (t *Tap) proxyRequest(w http.ResponseWriter, r *http.Request, f *flow, reverse bool) {
-	t.flows.Add(1)
+	if !t.beginFlow() {
+		http.Error(w, "sseinspector tap: closing", http.StatusServiceUnavailable)
+		return
+	}
 	defer t.flows.Done()
 	f.reverse = reverse
 	defer func() {

@@ -92,6 +92,22 @@ func resolveLane(snap *inspector.Snapshot, ref string) (int, error) {
 	return 0, fmt.Errorf("no such lane %q in the session (lanes: %s)", ref, strings.Join(names, ", "))
 }
 
+// loadSession reads a session file for a command, or prints why it
+// cannot and returns nil. A recording cut short (a killed process) still
+// holds what it saw until then: the command goes on with it ("analysing"
+// or "drawing" what was read) after a warning.
+func loadSession(env *Env, command, path, doing string) *inspector.Snapshot {
+	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
+	if sess == nil {
+		fmt.Fprintf(env.Stderr, "sseinspector %s: %v\n", command, err)
+		return nil
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector %s: warning: %v; %s what was read\n", command, err, doing)
+	}
+	return sess.Snapshot()
+}
+
 // printReport writes the report as text or JSON and returns the exit code
 // its findings call for.
 func printReport(env *Env, r *diagnose.Report, asJSON bool) int {

@@ -27,13 +27,11 @@ func runDiagnose(ctx context.Context, env *Env, fs *flag.FlagSet, args []string)
 		return UsageError(env, fs, "%v", err)
 	}
 	path := rest[0]
-	// A recording cut short (a killed process) still holds what it saw
-	// until then, which is worth analysing.
-	rec := loadRecording(env, "diagnose", path)
+	rec := loadRecording(env, "diagnose", path, "analysing")
 	if rec == nil {
 		return ExitFailure
 	}
-	snap := rec.sess.Snapshot()
+	snap := rec.snap
 	opts, err := af.options(snap)
 	if err != nil {
 		return UsageError(env, fs, "%v", err)

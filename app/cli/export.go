@@ -20,8 +20,7 @@ import (
 const maxExportSide = 16384
 
 func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
-	var output string
-	out := &output
+	out := new(string)
 	cmdline.StringVar(fs, out, "output", "", "image `FILE` to write; its extension picks the format (."+strings.Join(plot.Formats(), ", .")+")")
 	width := fs.Int("width", 1600, "image width in `pixels`")
 	height := fs.Int("height", 900, "image height in `pixels`")
@@ -57,24 +56,18 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 	}
 
 	path := positional[0]
-	// A recording cut short (a killed process) still holds what it saw.
-	rec := loadRecording(env, "export", path)
+	rec := loadRecording(env, "export", path, "drawing")
 	if rec == nil {
 		return ExitFailure
 	}
-	snap := rec.sess.Snapshot()
+	snap := rec.snap
 	d := &timeline.Data{Title: *title, Snapshot: snap}
 	if d.Title == "" {
 		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
-	if d.RefLane, err = referenceLane(snap, *reference); err != nil {
-		return UsageError(env, fs, "%v", err)
-	}
 	var chain []int
-	if d.RefLane == 0 && len(rec.chains) > 0 {
-		// A capture on a proxy: its two sides, upstream first, are a chain.
-		chain = rec.chains[0]
-		d.RefLane = chain[0]
+	if d.RefLane, chain, err = rec.reference(*reference); err != nil {
+		return UsageError(env, fs, "%v", err)
 	}
 	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane, chain)
 	for _, f := range d.Findings {

@@ -13,7 +13,7 @@ import (
 // recording is what diagnose and export read: a saved session, or a packet
 // capture turned into one.
 type recording struct {
-	sess *inspector.Session
+	snap *inspector.Snapshot
 	// chains are, in a capture taken on a proxy, the lanes of one stream
 	// on each side of it, origin side first.
 	chains [][]int
@@ -22,23 +22,19 @@ type recording struct {
 // progressFloor is the capture size above which reading reports progress.
 const progressFloor = 64 << 20
 
-// loadRecording reads a session file or a pcap/pcapng capture, told apart
-// by their first bytes. A recording cut short still yields what was read
-// before the cut, with the error as a warning printed to stderr; nil is
-// returned only when nothing could be read.
-func loadRecording(env *Env, cmd, path string) *recording {
+// loadRecording reads a session file (see loadSession) or a pcap/pcapng
+// capture, told apart by their first bytes; doing says what the command
+// goes on to do with a recording cut short. It returns nil, after saying
+// why, when nothing could be read.
+func loadRecording(env *Env, cmd, path, doing string) *recording {
 	if isCaptureFile(path) {
 		return loadCapture(env, cmd, path)
 	}
-	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-	if sess == nil {
-		fmt.Fprintf(env.Stderr, "sseinspector %s: %v\n", cmd, err)
+	snap := loadSession(env, cmd, path, doing)
+	if snap == nil {
 		return nil
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector %s: warning: %v; using what was read\n", cmd, err)
-	}
-	return &recording{sess: sess}
+	return &recording{snap: snap}
 }
 
 // isCaptureFile reports whether a file starts like a pcap or pcapng capture.
@@ -72,7 +68,7 @@ func loadCapture(env *Env, cmd, path string) *recording {
 		return nil
 	}
 	writeCaptureNotes(env.Stderr, res)
-	return &recording{sess: res.Session, chains: res.Chains}
+	return &recording{snap: res.Session.Snapshot(), chains: res.Chains}
 }
 
 // writeCaptureNotes says what a capture held and what could not be read.
@@ -109,4 +105,14 @@ func writeCaptureNotes(w io.Writer, res *capture.Result) {
 	} else if len(res.Chains) == 1 {
 		fmt.Fprintln(w, "  it is analysed as a chain")
 	}
+}
+
+// reference resolves export's --reference; without one, a capture taken on
+// a proxy is drawn as the chain of its two sides, upstream first.
+func (r *recording) reference(ref string) (int, []int, error) {
+	id, err := referenceLane(r.snap, ref)
+	if err != nil || id != 0 || len(r.chains) == 0 {
+		return id, nil, err
+	}
+	return r.chains[0][0], r.chains[0], nil
 }

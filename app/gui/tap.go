@@ -19,9 +19,18 @@ import (
 type tapRunner struct {
 	tap  *proxytap.Tap
 	addr string
+	// stop is tap.Stop: it frees the address at once and reports on the
+	// channel when every stream has recorded its end.
+	stop func() <-chan error
 }
 
-func (t *tapRunner) close() { t.tap.Close() }
+// stopNow stops the tap without waiting for its streams to record their
+// end, as the UI goroutine must: the wait (up to a few seconds) happens
+// on a goroutine of its own.
+func (t *tapRunner) stopNow() {
+	result := t.stop()
+	go func() { <-result }()
+}
 
 // currentSession lets the tap add lanes to the session on display, which
 // the user may replace while the tap runs.
@@ -41,7 +50,7 @@ var _ proxytap.LaneHolder = currentSession{}
 // (with HTTPS interception) otherwise.
 func (ui *Inspector) StartTap(listen, upstream string, exclude []string, keepSecrets bool) (*tapRunner, error) {
 	if ui.tap != nil {
-		ui.tap.close()
+		ui.tap.stopNow()
 		ui.tap = nil
 	}
 	t, err := proxytap.New(proxytap.Config{Upstream: upstream, Recorder: currentSession{ui}, Exclude: exclude, KeepSecrets: keepSecrets})
@@ -52,7 +61,7 @@ func (ui *Inspector) StartTap(listen, upstream string, exclude []string, keepSec
 	if err != nil {
 		return nil, err
 	}
-	ui.tap = &tapRunner{tap: t, addr: addr.String()}
+	ui.tap = &tapRunner{tap: t, addr: addr.String(), stop: t.Stop}
 	ui.keepSecrets = keepSecrets
 	return ui.tap, nil
 }

@@ -109,7 +109,9 @@ func (ui *Inspector) toolbar() fyne.CanvasObject {
 	)
 }
 
-// Close stops everything the window started.
+// Close stops everything the window started, waiting for the tap's
+// streams to record their end. It runs after the window's event loop has
+// ended, never on the UI goroutine while it runs.
 func (ui *Inspector) Close() {
 	if ui.stop != nil {
 		ui.stop()
@@ -119,7 +121,7 @@ func (ui *Inspector) Close() {
 		ui.demo = nil
 	}
 	if ui.tap != nil {
-		ui.tap.close()
+		<-ui.tap.stop()
 		ui.tap = nil
 	}
 }

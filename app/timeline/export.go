@@ -2,9 +2,10 @@ package timeline
 
 import (
 	"fmt"
-	"os"
+	"io"
 
 	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Export writes the timeline of the whole session to path, width×height
@@ -29,15 +30,13 @@ func ExportView(path string, d *Data, v View) error {
 	v.Width, v.Height = float64(w), float64(h)
 	v.Hovering = false
 	Draw(b, d, v)
-	f, err := os.Create(path)
+	// Written atomically: a failed export leaves no partial image, and an
+	// existing one stays as it was.
+	err = inspector.WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+		_, err := b.WriteTo(w)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if _, err := b.WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("export %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
 		return fmt.Errorf("export %s: %w", path, err)
 	}
 	return nil

@@ -1,6 +1,10 @@
 package diagnose
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+)
 
 // Severity ranks a finding.
 type Severity int
@@ -25,11 +29,12 @@ func (s Severity) String() string {
 // MarshalJSON writes the severity's name.
 func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
 
-// UnmarshalJSON reads a severity's name.
+// UnmarshalJSON reads a severity's name; an unknown name is an error,
+// not silently the lowest severity.
 func (s *Severity) UnmarshalJSON(b []byte) error {
 	var name string
 	if err := json.Unmarshal(b, &name); err != nil {
-		return err
+		return fmt.Errorf("severity: %w", err)
 	}
 	for i, n := range severityNames {
 		if n == name {
@@ -37,8 +42,7 @@ func (s *Severity) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	*s = SeverityInfo
-	return nil
+	return fmt.Errorf("severity %q: want one of %s", name, strings.Join(severityNames[:], ", "))
 }
 
 // EventRef points at one event of a lane.

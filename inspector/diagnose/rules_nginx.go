@@ -8,7 +8,7 @@ import (
 // Rules for buffering between the origin and the client: seen on a lane
 // fetched through a proxy, absent from the same stream fetched directly.
 
-// proxyBufferingFix is the fix when nginx is known to be the buffer.
+// nginxBufferingFix is the fix when nginx is known to be the buffer.
 const nginxBufferingFix = `In the nginx location that proxies the stream, turn buffering off:
     proxy_buffering off;
 or let the upstream chunk its reply, which nginx forwards chunk by chunk even with buffering on:

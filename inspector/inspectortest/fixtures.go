@@ -145,8 +145,10 @@ func SSEHeader(extra ...string) http.Header {
 		"Cache-Control": {"no-cache"},
 	}
 	for _, e := range extra {
-		name, value, _ := strings.Cut(e, ":")
-		value = strings.TrimSpace(value)
+		name, value, err := inspector.ParseHeader(e)
+		if err != nil {
+			panic("inspectortest.SSEHeader: " + err.Error())
+		}
 		if value == "" {
 			h.Del(name)
 			continue

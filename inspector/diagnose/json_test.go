@@ -75,3 +75,19 @@ func TestReportJSONInMilliseconds(t *testing.T) {
 		t.Errorf("proxied delay in JSON: %s", b)
 	}
 }
+
+func TestSeverityJSON(t *testing.T) {
+	for _, s := range []diagnose.Severity{diagnose.SeverityInfo, diagnose.SeverityWarning, diagnose.SeverityError} {
+		b, _ := json.Marshal(s)
+		var back diagnose.Severity
+		if err := json.Unmarshal(b, &back); err != nil || back != s {
+			t.Errorf("%s: round trip gave %v, %v", b, back, err)
+		}
+	}
+	var s diagnose.Severity
+	for _, bad := range []string{`"critical"`, `""`, `2`} {
+		if err := json.Unmarshal([]byte(bad), &s); err == nil {
+			t.Errorf("severity %s accepted as %v", bad, s)
+		}
+	}
+}
