@@ -6,8 +6,11 @@ import (
 	"os"
 	"strings"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/dialog"
 
+	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/app/timeline"
 	"github.com/sseinspector/sseinspector/inspector"
 	"github.com/sseinspector/sseinspector/inspector/capture"
@@ -148,4 +151,32 @@ func (ui *Inspector) waterfallText(lane int, seq int64) string {
 		return ""
 	}
 	return "\n\n" + timeline.FormatWaterfall(steps)
+}
+
+// waterfallWidth is the width of the waterfall drawn in the detail panel.
+const waterfallWidth = 640
+
+func newWaterfallImage() *canvas.Image {
+	img := canvas.NewImageFromImage(nil)
+	img.FillMode = canvas.ImageFillContain
+	img.Hide()
+	return img
+}
+
+// showWaterfall draws the event's way along the chain above its detail,
+// or hides the drawing without a chain.
+func (ui *Inspector) showWaterfall(lane int, seq int64) {
+	w := ui.detail.waterfall
+	steps := timeline.Waterfall(ui.result.report, lane, seq)
+	if steps == nil {
+		w.Hide()
+		return
+	}
+	h := timeline.WaterfallHeight(len(steps))
+	r := plot.NewImage(waterfallWidth, int(h))
+	timeline.DrawWaterfall(r, steps)
+	w.Image = r.Image()
+	w.SetMinSize(fyne.NewSize(waterfallWidth, float32(h)))
+	w.Show()
+	w.Refresh()
 }

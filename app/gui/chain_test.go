@@ -40,6 +40,13 @@ func TestCompareChainShowsHopsAndTheWaterfall(t *testing.T) {
 	if text := ui.detail.text.Text; !strings.Contains(text, "Along the chain") || !strings.Contains(text, "hop 2 hop 2") {
 		t.Errorf("detail lacks the waterfall:\n%s", text)
 	}
+	if wf := ui.detail.waterfall; !wf.Visible() || wf.Image == nil || wf.Image.Bounds().Dy() < 3*20 {
+		t.Errorf("no waterfall drawing shown (visible %v)", wf.Visible())
+	}
+	ui.detail.clear()
+	if ui.detail.waterfall.Visible() {
+		t.Error("the waterfall stays after the detail is cleared")
+	}
 }
 
 func TestCompareChainRejectsABadHop(t *testing.T) {

@@ -1,9 +1,11 @@
 package timeline
 
 import (
+	"image/color"
 	"strings"
 	"testing"
 
+	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
@@ -49,4 +51,35 @@ func TestWaterfallFollowsAnEventAlongTheChain(t *testing.T) {
 	if ds := r.TimelineDelays()[edge.ID()]; len(ds) != 2 || ds[0].Delay != it.Ms(1) {
 		t.Errorf("edge dots %+v: want the 1 ms the edge added", ds)
 	}
+}
+
+func TestDrawWaterfall(t *testing.T) {
+	steps := []WaterfallStep{
+		{Label: "origin sent", At: it.Ms(100), Sent: true},
+		{Label: "origin", At: it.Ms(101), Added: it.Ms(1)},
+		{Label: "hop 1 nginx", At: it.Ms(600), Added: it.Ms(499)},
+		{Label: "hop 2 cdn", Missing: true},
+	}
+	const w = 600
+	r := plot.NewImage(w, int(WaterfallHeight(len(steps))))
+	DrawWaterfall(r, steps)
+	img := r.Image()
+	// The nginx row's bar spans most of the axis; its middle is painted in
+	// the third lane color.
+	y := int(waterfallPad + 2*waterfallRow + waterfallRow/2)
+	x := int((waterfallLabelW + w - waterfallTimeW) / 2)
+	if got, want := img.At(x, y), laneColor(2); !sameRGB(got, want) {
+		t.Errorf("bar pixel %v, want %v", got, want)
+	}
+	// The origin row has only a short bar at the left of the axis.
+	y = int(waterfallPad + waterfallRow + waterfallRow/2)
+	if got := img.At(x, y); !sameRGB(got, colBackground) {
+		t.Errorf("origin row painted at the middle of the axis: %v", got)
+	}
+}
+
+func sameRGB(a, b color.Color) bool {
+	ar, ag, ab, _ := a.RGBA()
+	br, bg, bb, _ := b.RGBA()
+	return ar>>8 == br>>8 && ag>>8 == bg>>8 && ab>>8 == bb>>8
 }
