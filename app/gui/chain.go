@@ -93,12 +93,13 @@ func hopLines(text string) []string {
 // loadRecording reads a session file or a packet capture (told apart by
 // its first bytes). For a capture it returns the chain found on a proxy
 // host, if any, and a one-line note of what the capture held.
-func loadRecording(path string) (sess *inspector.Session, chain []int, note string, err error) {
+// progress, if not nil, is called as a capture is read.
+func loadRecording(path string, progress func(read, total int64)) (sess *inspector.Session, chain []int, note string, err error) {
 	if !isCapture(path) {
 		sess, err = inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
 		return sess, nil, "", err
 	}
-	res, err := capture.ReadFile(path, capture.Options{})
+	res, err := capture.ReadFile(path, capture.Options{Progress: progress})
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -117,6 +118,14 @@ func loadRecording(path string) (sess *inspector.Session, chain []int, note stri
 		note += "; one stream on both sides of a proxy, shown as a chain"
 	}
 	return res.Session, chain, note + ".", nil
+}
+
+// loadingText is the status line while a capture is read.
+func loadingText(path string, read, total int64) string {
+	if total <= 0 {
+		return fmt.Sprintf("Reading %s: %d MiB…", path, read>>20)
+	}
+	return fmt.Sprintf("Reading %s: %d%% of %d MiB…", path, read*100/total, total>>20)
 }
 
 // isCapture reports whether a file starts like a pcap or pcapng capture.

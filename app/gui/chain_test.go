@@ -79,7 +79,11 @@ func TestOpenACapture(t *testing.T) {
 	}
 
 	// What OpenSessionFile does, minus its goroutine.
-	loaded, chain, note, err := loadRecording(dump.Path)
+	reports := 0
+	loaded, chain, note, err := loadRecording(dump.Path, func(read, total int64) { reports++ })
+	if reports == 0 || !strings.Contains(loadingText("x.pcap", 5<<20, 10<<20), "50% of 10 MiB") {
+		t.Errorf("%d progress reports; text %q", reports, loadingText("x.pcap", 5<<20, 10<<20))
+	}
 	ui.showLoaded(dump.Path, loaded, err)
 	ui.showCapture(loaded, chain, note)
 	got := ui.sess.Snapshot()

@@ -38,7 +38,9 @@ func (ui *Inspector) ShowOpen() {
 func (ui *Inspector) OpenSessionFile(path string) {
 	ui.status.SetText("Loading " + path + "…")
 	go func() {
-		partial, chain, note, err := loadRecording(path)
+		partial, chain, note, err := loadRecording(path, func(read, total int64) {
+			fyne.Do(func() { ui.status.SetText(loadingText(path, read, total)) })
+		})
 		fyne.Do(func() {
 			ui.showLoaded(path, partial, err)
 			ui.showCapture(partial, chain, note)
