@@ -59,3 +59,14 @@ package: deps-run
 
 clean:
 	rm -f $(BIN) *.tar.xz
+
+# Reads a 1 GiB packet capture and checks the heap stays bounded (the
+# 32 MiB version runs in make test).
+.PHONY: capture-1g fuzz-capture
+capture-1g:
+	SSEINSPECTOR_CAPTURE_MB=1024 $(GO) test -run TestLargeCaptureInBoundedMemory -count=1 -timeout 30m -v ./inspector/capture
+
+# Fuzzes the packet capture reader and its chunk decoder.
+fuzz-capture:
+	$(GO) test -run '^FuzzRead$$' -fuzz '^FuzzRead$$' -fuzztime $${FUZZTIME:-5m} ./inspector/capture
+	$(GO) test -run '^FuzzChunkedSplits$$' -fuzz '^FuzzChunkedSplits$$' -fuzztime $${FUZZTIME:-5m} ./inspector/capture

@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	fyne.io/fyne/v2 v2.8.1
+	github.com/gopacket/gopacket v1.7.7
 	github.com/r3labs/sse/v2 v2.10.0
 	golang.org/x/image v0.24.0
 )

@@ -39,6 +39,7 @@ const (
 	LaneSubscription LaneKind = "subscription" // the inspector's own EventSource
 	LaneTap          LaneKind = "tap"          // one SSE response seen by the tap proxy
 	LaneRequest      LaneKind = "request"      // a non-SSE request seen by the tap proxy (no body recorded)
+	LaneCapture      LaneKind = "capture"      // one SSE response read from a packet capture
 )
 
 // LaneState is the live state of a lane.

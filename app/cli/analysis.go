@@ -142,7 +142,7 @@ func (a *analysisFlags) exportImage(snap *inspector.Snapshot, r *diagnose.Report
 	if a.png == "" {
 		return nil
 	}
-	d := &timeline.Data{Title: title, Snapshot: snap, Delays: r.Delays, Matches: r.Matches,
+	d := &timeline.Data{Title: title, Snapshot: snap, Delays: r.TimelineDelays(), Matches: r.Matches,
 		Findings: r.Findings, RefLane: r.ReferenceID}
 	for _, f := range r.Findings {
 		d.Highlight = append(d.Highlight, f.Events...)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/sseinspector/sseinspector/app/cmdline"
@@ -23,6 +24,7 @@ type compareOptions struct {
 	analysis analysisFlags
 	duration time.Duration
 	demo     bool
+	labels   string
 }
 
 func (o *compareOptions) register(fs *flag.FlagSet) {
@@ -30,6 +32,7 @@ func (o *compareOptions) register(fs *flag.FlagSet) {
 	o.save.Register(fs)
 	o.analysis.register(fs, false)
 	fs.DurationVar(&o.duration, "duration", DefaultCompareDuration, "how long to record (`DURATION`)")
+	fs.StringVar(&o.labels, "labels", "", "comma-separated `names` of the URLs, origin first (default: direct,proxied for two URLs; origin,hop 1,hop 2,… for a chain)")
 	fs.BoolVar(&o.demo, "demo", false, "compare the built-in demo: its origin directly and through a proxy that buffers like default nginx")
 }
 
@@ -47,8 +50,8 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 	switch {
 	case o.demo && len(urls) != 0:
 		return UsageError(env, fs, "--demo brings its own URLs; got %d arguments", len(urls))
-	case !o.demo && len(urls) != 2:
-		return UsageError(env, fs, "want two URLs, DIRECT and PROXIED; got %d arguments", len(urls))
+	case !o.demo && len(urls) < 2:
+		return UsageError(env, fs, "want two URLs or more, the origin first and then each hop outwards; got %d arguments", len(urls))
 	case o.duration <= 0:
 		return UsageError(env, fs, "--duration must be positive")
 	}
@@ -67,22 +70,31 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 		urls = []string{d.DirectURL, d.ProxiedURL}
 		title = "demo: direct vs a proxy that buffers like default nginx"
 	} else {
-		title = "compare: " + urls[0] + " vs " + urls[1]
+		title = "compare: " + strings.Join(urls, " vs ")
+	}
+	names, err := laneNames(o.labels, len(urls))
+	if err != nil {
+		return UsageError(env, fs, "%v", err)
 	}
 	reqs, err := o.request.Requests(urls)
 	if err != nil {
 		return UsageError(env, fs, "%v", err)
 	}
-	reqs[0].Name, reqs[1].Name = "direct", "proxied"
+	for i := range reqs {
+		reqs[i].Name = names[i]
+	}
 
 	sess := inspector.NewSession(inspector.Limits{})
-	reference, err := recordPair(ctx, env, sess, reqs, o.duration)
+	lanes, err := recordAll(ctx, env, sess, reqs, o.duration)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
 	}
 	snap := sess.Snapshot()
-	opts.Reference = reference
+	opts.Reference = lanes[0]
+	if len(lanes) > 2 {
+		opts.Chain = lanes
+	}
 	report := diagnose.Analyze(snap, opts)
 	if err := o.save.Save(snap); err != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
@@ -95,22 +107,29 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 	return printReport(env, report, o.analysis.json)
 }
 
-// recordPair subscribes to the direct and the proxied stream at once and
-// records until duration passes, both end for good, or ctx is cancelled.
-// It returns the direct lane's ID, the analysis' reference.
-func recordPair(ctx context.Context, env *Env, sess *inspector.Session, reqs []inspector.Request, duration time.Duration) (int, error) {
+// recordAll subscribes to every stream at once (the direct and the
+// proxied one, or each hop of a chain) and records until duration passes,
+// all end for good, or ctx is cancelled. It returns the lanes' IDs in the
+// order of the requests.
+func recordAll(ctx context.Context, env *Env, sess *inspector.Session, reqs []inspector.Request, duration time.Duration) ([]int, error) {
 	subCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	subs := make([]*inspector.Subscription, 0, len(reqs))
 	for _, req := range reqs {
 		sub, err := inspector.Subscribe(subCtx, sess, req, inspector.Hooks{})
 		if err != nil {
-			return 0, fmt.Errorf("%s: %w", req.Name, err)
+			return nil, fmt.Errorf("%s: %w", req.Name, err)
 		}
 		subs = append(subs, sub)
 	}
-	fmt.Fprintf(env.Stderr, "comparing for %s (Ctrl-C to stop early)\n  direct:  %s\n  proxied: %s\n",
-		duration, reqs[0].URL, reqs[1].URL)
+	fmt.Fprintf(env.Stderr, "comparing for %s (Ctrl-C to stop early)\n", duration)
+	width := 0
+	for _, req := range reqs {
+		width = max(width, len(req.Name)+1)
+	}
+	for _, req := range reqs {
+		fmt.Fprintf(env.Stderr, "  %-*s %s\n", width, req.Name+":", req.URL)
+	}
 
 	// Both streams failing for good (a 404, a wrong Content-Type) leaves
 	// nothing to wait for.
@@ -131,5 +150,37 @@ func recordPair(ctx context.Context, env *Env, sess *inspector.Session, reqs []i
 	}
 	stop()
 	<-allDone
-	return subs[0].Lane().ID(), nil
+	ids := make([]int, len(subs))
+	for i, s := range subs {
+		ids[i] = s.Lane().ID()
+	}
+	return ids, nil
+}
+
+// laneNames names the compared lanes: the --labels given, else direct and
+// proxied for two URLs, else origin, hop 1, hop 2 and so on.
+func laneNames(labels string, n int) ([]string, error) {
+	if labels != "" {
+		names := strings.Split(labels, ",")
+		if len(names) != n {
+			return nil, fmt.Errorf("--labels names %d lanes for %d URLs", len(names), n)
+		}
+		seen := make(map[string]bool, n)
+		for i, name := range names {
+			name = strings.TrimSpace(name)
+			if name == "" || seen[name] {
+				return nil, fmt.Errorf("--labels: name %d is empty or repeated (%q)", i+1, labels)
+			}
+			seen[name], names[i] = true, name
+		}
+		return names, nil
+	}
+	if n == 2 {
+		return []string{"direct", "proxied"}, nil
+	}
+	names := []string{"origin"}
+	for k := 1; k < n; k++ {
+		names = append(names, fmt.Sprintf("hop %d", k))
+	}
+	return names, nil
 }

@@ -56,18 +56,20 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 	}
 
 	path := positional[0]
-	snap := loadSession(env, "export", path, "drawing")
-	if snap == nil {
+	rec := loadRecording(env, "export", path, "drawing")
+	if rec == nil {
 		return ExitFailure
 	}
+	snap := rec.snap
 	d := &timeline.Data{Title: *title, Snapshot: snap}
 	if d.Title == "" {
 		d.Title = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
-	if d.RefLane, err = referenceLane(snap, *reference); err != nil {
+	var chain []int
+	if d.RefLane, chain, err = rec.reference(*reference); err != nil {
 		return UsageError(env, fs, "%v", err)
 	}
-	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane)
+	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane, chain)
 	for _, f := range d.Findings {
 		d.Highlight = append(d.Highlight, f.Events...)
 	}
@@ -99,9 +101,9 @@ func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) i
 // recording: per-event delays by lane, the matches with the reference
 // lane, and the diagnosis' findings, exactly as compare and the desktop
 // view do.
-func analyzeForTimeline(snap *inspector.Snapshot, refLane int) (map[int][]diagnose.Delay, []diagnose.Match, []diagnose.Finding) {
-	r := diagnose.Analyze(snap, diagnose.Options{Reference: refLane})
-	return r.Delays, r.Matches, r.Findings
+func analyzeForTimeline(snap *inspector.Snapshot, refLane int, chain []int) (map[int][]diagnose.Delay, []diagnose.Match, []diagnose.Finding) {
+	r := diagnose.Analyze(snap, diagnose.Options{Reference: refLane, Chain: chain})
+	return r.TimelineDelays(), r.Matches, r.Findings
 }
 
 // referenceLane resolves --reference (a lane ID or name, any case); empty

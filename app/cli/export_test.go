@@ -55,7 +55,7 @@ func TestExportPNG(t *testing.T) {
 	// A saved and reloaded session draws exactly like the recording.
 	snap := f.Session.Snapshot()
 	d := &timeline.Data{Title: "buffered", Snapshot: snap, RefLane: 1}
-	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane)
+	d.Delays, d.Matches, d.Findings = analyzeForTimeline(snap, d.RefLane, nil)
 	if len(d.Findings) == 0 || len(d.Matches) == 0 {
 		t.Fatalf("the buffered fixture yields %d findings and %d matches: the export would show no diagnosis", len(d.Findings), len(d.Matches))
 	}
@@ -132,7 +132,7 @@ func TestExportHelp(t *testing.T) {
 	if code != ExitOK || stderr != "" {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
-	for _, want := range []string{"Usage: sseinspector export SESSION -o FILE.png|FILE.svg", "-width", "-height", "-from", "-to", ".png, .svg"} {
+	for _, want := range []string{"Usage: sseinspector export SESSION|CAPTURE.pcap -o FILE.png|FILE.svg", "-width", "-height", "-from", "-to", ".png, .svg"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("help lacks %q:\n%s", want, stdout)
 		}

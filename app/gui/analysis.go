@@ -30,18 +30,20 @@ func (a *analysis) delayOf(lane int, seq int64) (time.Duration, bool) {
 
 // analyze runs the inspector's analysis against the reference lane. It runs
 // off the UI goroutine.
-func analyze(snap *inspector.Snapshot, ref int) analysis {
+// Along a chain (origin first) each hop is compared with the hop before it
+// and its delays are the ones it added.
+func analyze(snap *inspector.Snapshot, ref int, chain []int) analysis {
 	if len(snap.Lanes) == 0 {
 		return analysis{}
 	}
-	r := diagnose.Analyze(snap, diagnose.Options{Reference: ref})
-	a := analysis{report: r, findings: r.Findings, delays: r.Delays, matches: r.Matches, refLane: r.ReferenceID}
+	r := diagnose.Analyze(snap, diagnose.Options{Reference: ref, Chain: chain})
+	a := analysis{report: r, findings: r.Findings, delays: r.TimelineDelays(), matches: r.Matches, refLane: r.ReferenceID}
 	n := 0
-	for _, ds := range r.Delays {
+	for _, ds := range a.delays {
 		n += len(ds)
 	}
 	a.delayIdx = make(map[diagnose.EventRef]time.Duration, n)
-	for _, ds := range r.Delays {
+	for _, ds := range a.delays {
 		for _, d := range ds {
 			a.delayIdx[diagnose.EventRef{Lane: d.Lane, Seq: d.Seq}] = d.Delay
 		}

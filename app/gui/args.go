@@ -61,7 +61,7 @@ func PrintUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: sseinspector [request flags] [URL...] open the desktop inspector, subscribed to the URLs")
 	fmt.Fprintln(w, "       sseinspector demo         open it on the built-in demo: a direct lane and one through")
 	fmt.Fprintln(w, "                                 a proxy that buffers like default nginx")
-	fmt.Fprintln(w, "       sseinspector open SESSION open it on a saved session file")
+	fmt.Fprintln(w, "       sseinspector open SESSION open it on a saved session file or a tcpdump capture")
 	fmt.Fprintln(w, "\nThe request flags are watch's: -H/--header, -X/--request, -d/--data, --last-event-id,")
 	fmt.Fprintln(w, "--read-timeout, --retry, --no-reconnect. Run 'sseinspector help' for the headless commands.")
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,19 +18,26 @@ import (
 // endings made visible, the read that carried it and its connection's
 // request and response headers.
 type detailPanel struct {
-	text *widget.Label
+	text      *widget.Label
+	waterfall *canvas.Image // the event's way along a chain; hidden without one
 }
 
 func newDetailPanel() *detailPanel {
 	p := &detailPanel{text: widget.NewLabel("Select an event in the table or on the timeline.")}
 	p.text.TextStyle = fyne.TextStyle{Monospace: true}
 	p.text.Wrapping = fyne.TextWrapBreak
+	p.waterfall = newWaterfallImage()
 	return p
 }
 
-func (p *detailPanel) object() fyne.CanvasObject { return container.NewVScroll(p.text) }
+func (p *detailPanel) object() fyne.CanvasObject {
+	return container.NewVScroll(container.NewVBox(p.waterfall, p.text))
+}
 
-func (p *detailPanel) clear() { p.text.SetText("Select an event in the table or on the timeline.") }
+func (p *detailPanel) clear() {
+	p.text.SetText("Select an event in the table or on the timeline.")
+	p.waterfall.Hide()
+}
 
 func (p *detailPanel) show(s string) { p.text.SetText(s) }
 
@@ -137,7 +145,8 @@ func (ui *Inspector) selectEvent(lane int, seq int64, fromTimeline bool) {
 	if d, ok := ui.result.delayOf(lane, seq); ok {
 		delay = formatDelay(d)
 	}
-	ui.detail.show(eventDetail(l, ev, delay))
+	ui.detail.show(eventDetail(l, ev, delay) + ui.waterfallText(lane, seq))
+	ui.showWaterfall(lane, seq)
 	ui.tabs.SelectIndex(1)
 	ui.timeline.selectEvent(lane, seq)
 	if fromTimeline {

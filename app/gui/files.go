@@ -14,7 +14,7 @@ import (
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-// ShowOpen asks for a session file and opens it.
+// ShowOpen asks for a session file or a packet capture and opens it.
 func (ui *Inspector) ShowOpen() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
@@ -28,7 +28,7 @@ func (ui *Inspector) ShowOpen() {
 		r.Close()
 		ui.OpenSessionFile(path)
 	}, ui.win)
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".ndjson", ".jsonl", ".json"}))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".ndjson", ".jsonl", ".json", ".pcap", ".pcapng", ".cap"}))
 	d.Show()
 }
 
@@ -38,8 +38,13 @@ func (ui *Inspector) ShowOpen() {
 func (ui *Inspector) OpenSessionFile(path string) {
 	ui.status.SetText("Loading " + path + "…")
 	go func() {
-		partial, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
-		fyne.Do(func() { ui.showLoaded(path, partial, err) })
+		partial, chain, note, err := loadRecording(path, func(read, total int64) {
+			fyne.Do(func() { ui.status.SetText(loadingText(path, read, total)) })
+		})
+		fyne.Do(func() {
+			ui.showLoaded(path, partial, err)
+			ui.showCapture(partial, chain, note)
+		})
 	}()
 }
 

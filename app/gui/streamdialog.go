@@ -172,9 +172,16 @@ func (ui *Inspector) ShowCompare() {
 	direct := ui.newStreamFields("http://127.0.0.1:9001/stamped  (straight to the app)")
 	proxied := widget.NewSelectEntry(nil)
 	proxied.SetPlaceHolder("http://127.0.0.1:8080/stamped  (through the proxy)")
+	hops := widget.NewMultiLineEntry()
+	hops.SetPlaceHolder("a chain: each further hop's URL outwards, one per line")
+	hops.SetMinRowsVisible(2)
+	labels := widget.NewEntry()
+	labels.SetPlaceHolder("origin,nginx,cdn  (names of the hops of a chain, optional)")
 	items := []*widget.FormItem{
 		widget.NewFormItem("Direct URL", direct.url),
 		widget.NewFormItem("Proxied URL", proxied),
+		widget.NewFormItem("Further hops", hops),
+		widget.NewFormItem("Hop names", labels),
 		widget.NewFormItem("Method", direct.method),
 		widget.NewFormItem("Headers", direct.headers),
 		widget.NewFormItem("Body", direct.body),
@@ -183,11 +190,17 @@ func (ui *Inspector) ShowCompare() {
 		if !ok {
 			return
 		}
-		if err := ui.Compare(direct.form(), proxied.Text); err != nil {
+		var err error
+		if more := hopLines(hops.Text); len(more) > 0 {
+			err = ui.CompareChain(direct.form(), append([]string{proxied.Text}, more...), strings.Split(labels.Text, ","))
+		} else {
+			err = ui.Compare(direct.form(), proxied.Text)
+		}
+		if err != nil {
 			dialog.ShowError(err, ui.win)
 		}
 	}, ui.win)
-	d.Resize(fyne.NewSize(640, 440))
+	d.Resize(fyne.NewSize(640, 560))
 	d.Show()
 }
 

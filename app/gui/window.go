@@ -24,9 +24,10 @@ type Inspector struct {
 	cur     atomic.Pointer[inspector.Session] // sess, for goroutines (the tap)
 	name    string                            // shown in the title and in exported images
 	subs    map[int]*inspector.Subscription
-	ctx     context.Context    // ends with the current session
-	stop    context.CancelFunc // stops the current session's subscriptions and refresh loop
-	refLane atomic.Int64       // reference lane ID, read by the refresh loop
+	ctx     context.Context       // ends with the current session
+	stop    context.CancelFunc    // stops the current session's subscriptions and refresh loop
+	refLane atomic.Int64          // reference lane ID, read by the refresh loop
+	chain   atomic.Pointer[[]int] // lanes analysed as a chain, origin first; nil: none
 	demo    *demo.Demo
 	tap     *tapRunner
 
@@ -137,6 +138,7 @@ func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	ui.cur.Store(s)
 	ui.subs = map[int]*inspector.Subscription{}
 	ui.refLane.Store(0)
+	ui.chain.Store(nil)
 	ui.snap, ui.result = s.Snapshot(), analysis{}
 	ui.events.reset()
 	ui.detail.clear()

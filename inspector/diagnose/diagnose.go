@@ -21,6 +21,12 @@ type Options struct {
 	Stamp StampSpec
 	// Rules, when not empty, restricts the diagnosis to these rule IDs.
 	Rules []string
+	// Chain, when it holds two lane IDs or more, is one stream fetched at
+	// every hop of a path, the origin first and then each proxy outwards:
+	// every hop is diagnosed against the hop before it, findings name the
+	// hop where a pattern first appears, and the report gains its hops
+	// section. The reference defaults to the chain's origin.
+	Chain []int
 }
 
 // Role is how a lane takes part in a comparison.
@@ -112,7 +118,7 @@ func newDiag(snap *inspector.Snapshot, opts Options) *diag {
 	}
 	if d.ref != nil {
 		for _, f := range d.lanes {
-			if f != d.ref && f.snap.Info.Kind == inspector.LaneSubscription {
+			if f != d.ref && (f.snap.Info.Kind == inspector.LaneSubscription || f.snap.Info.Kind == inspector.LaneCapture) {
 				f.role = RoleProxied
 				f.matching = matchLanes(d.ref.snap, f.snap, d.ref.events, f.events)
 			}
@@ -141,7 +147,7 @@ func (d *diag) run() []Finding {
 // Diagnose runs the diagnosis rules over a snapshot and returns the
 // findings, most severe first. An empty result means no problem was found.
 func Diagnose(snap *inspector.Snapshot, opts Options) []Finding {
-	return newDiag(snap, opts).run()
+	return newDiag(snap, opts.chained()).findings()
 }
 
 // proxied returns the lanes compared with the reference.

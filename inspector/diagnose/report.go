@@ -40,7 +40,8 @@ import (
 //	  },
 //	  "findings": [{"id": "nginx-buffering", "severity": "warning", "title": "...",
 //	                "confidence": 0.9, "evidence": ["..."], "fix": "...", "lanes": [2, 1]}],
-//	  "problems": true                     // a finding of warning severity or worse
+//	  "problems": true,                    // a finding of warning severity or worse
+//	  "hops": [...]                        // only when a chain was analysed: see HopReport
 //	}
 //
 // Times are milliseconds (fields ending in Ms, of type Millis); a time
@@ -66,6 +67,12 @@ type Report struct {
 	Matches []Match `json:"-"`
 	// ReferenceID is the reference lane's ID, 0 without one.
 	ReferenceID int `json:"-"`
+	// Hops describes each hop of an analysed chain (see HopReport); nil
+	// without a chain.
+	Hops []HopReport `json:"hops,omitempty"`
+	// Chain follows every origin event along an analysed chain: what a
+	// per-event waterfall draws. Not in the JSON form.
+	Chain *Chain `json:"-"`
 }
 
 // LaneReport holds the figures of one lane.
@@ -123,6 +130,7 @@ func happened(d time.Duration) *Millis {
 
 // Analyze measures every lane of a snapshot and diagnoses it.
 func Analyze(snap *inspector.Snapshot, opts Options) *Report {
+	opts = opts.chained()
 	d := newDiag(snap, opts)
 	r := &Report{Start: snap.Start, Duration: Millis(snap.End()),
 		Lanes: make(map[string]*LaneReport), Delay: make(map[string]*LaneDelay), Delays: make(map[int][]Delay)}
@@ -142,7 +150,8 @@ func Analyze(snap *inspector.Snapshot, opts Options) *Report {
 			r.Matches = append(r.Matches, f.matching.Matches...)
 		}
 	}
-	r.Findings = d.run()
+	r.Findings = d.findings()
+	r.addHops(d)
 	for _, f := range r.Findings {
 		if f.Severity >= SeverityWarning {
 			r.Problems = true

@@ -15,6 +15,7 @@ import (
 func (r *Report) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
 	r.writeLanes(ew)
+	r.writeHops(ew)
 	r.writeDelays(ew)
 	r.writeBursts(ew)
 	r.writeDisconnects(ew)
