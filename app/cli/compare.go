@@ -23,6 +23,7 @@ type compareOptions struct {
 	save     cmdline.SaveFlags
 	analysis analysisFlags
 	duration time.Duration
+	events   int64
 	demo     bool
 	labels   string
 }
@@ -31,7 +32,8 @@ func (o *compareOptions) register(fs *flag.FlagSet) {
 	o.request.Register(fs)
 	o.save.Register(fs)
 	o.analysis.register(fs, false)
-	fs.DurationVar(&o.duration, "duration", DefaultCompareDuration, "how long to record (`DURATION`)")
+	fs.DurationVar(&o.duration, "duration", DefaultCompareDuration, "how long to record at most (`DURATION`)")
+	fs.Int64Var(&o.events, "events", 0, "stop as soon as every stream has received `N` events (0: record for --duration)")
 	fs.StringVar(&o.labels, "labels", "", "comma-separated `names` of the URLs, origin first (default: direct,proxied for two URLs; origin,hop 1,hop 2,… for a chain)")
 	fs.BoolVar(&o.demo, "demo", false, "compare the built-in demo: its origin directly and through a proxy that buffers like default nginx")
 }
@@ -54,6 +56,8 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 		return UsageError(env, fs, "want two URLs or more, the origin first and then each hop outwards; got %d arguments", len(urls))
 	case o.duration <= 0:
 		return UsageError(env, fs, "--duration must be positive")
+	case o.events < 0:
+		return UsageError(env, fs, "--events must be 0 or more")
 	}
 	opts, err := o.analysis.options(nil)
 	if err != nil {
@@ -85,7 +89,7 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 	}
 
 	sess := inspector.NewSession(inspector.Limits{})
-	lanes, err := recordAll(ctx, env, sess, reqs, o.duration)
+	lanes, err := recordAll(ctx, env, sess, reqs, o.duration, o.events)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
@@ -109,9 +113,10 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 
 // recordAll subscribes to every stream at once (the direct and the
 // proxied one, or each hop of a chain) and records until duration passes,
-// all end for good, or ctx is cancelled. It returns the lanes' IDs in the
-// order of the requests.
-func recordAll(ctx context.Context, env *Env, sess *inspector.Session, reqs []inspector.Request, duration time.Duration) ([]int, error) {
+// all end for good, every lane has received events events (when positive),
+// or ctx is cancelled. It returns the lanes' IDs in the order of the
+// requests.
+func recordAll(ctx context.Context, env *Env, sess *inspector.Session, reqs []inspector.Request, duration time.Duration, events int64) ([]int, error) {
 	subCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	subs := make([]*inspector.Subscription, 0, len(reqs))
@@ -145,6 +150,7 @@ func recordAll(ctx context.Context, env *Env, sess *inspector.Session, reqs []in
 	select {
 	case <-timer.C:
 	case <-allDone:
+	case <-enoughEvents(subCtx, sess, subs, events):
 	case <-ctx.Done():
 		fmt.Fprintln(env.Stderr, "interrupted: analysing what was recorded")
 	}
@@ -183,4 +189,40 @@ func laneNames(labels string, n int) ([]string, error) {
 		names = append(names, fmt.Sprintf("hop %d", k))
 	}
 	return names, nil
+}
+
+// enoughEvents is closed once every subscription's lane holds at least n
+// events; with n = 0 it is never closed. It checks after each change to the
+// session, at most every 20 ms.
+func enoughEvents(ctx context.Context, sess *inspector.Session, subs []*inspector.Subscription, n int64) <-chan struct{} {
+	done := make(chan struct{})
+	if n <= 0 {
+		return done
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sess.Changed():
+			}
+			all := true
+			for _, s := range subs {
+				if s.Lane().Snapshot().TotalEvents() < n {
+					all = false
+					break
+				}
+			}
+			if all {
+				close(done)
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	return done
 }

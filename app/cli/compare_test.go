@@ -36,7 +36,9 @@ func bufferingProxy(t *testing.T, origin string) *httptest.Server {
 
 func TestCompareCleanPair(t *testing.T) {
 	origin := compareOrigin(t)
-	code, out, errOut := run(t, "compare", "--duration", "2s", origin.URL+"/a", origin.URL+"/b")
+	// --events ends the run when both streams are whole, however slow the
+	// machine; --duration only bounds a broken run.
+	code, out, errOut := run(t, "compare", "--events", "60", "--duration", "60s", origin.URL+"/a", origin.URL+"/b")
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -52,7 +54,7 @@ func TestCompareNamesABufferingProxy(t *testing.T) {
 	proxy := bufferingProxy(t, origin.URL)
 	dir := t.TempDir()
 	session, img := filepath.Join(dir, "compare.ssei"), filepath.Join(dir, "timeline.svg")
-	code, out, errOut := run(t, "compare", "--duration", "2s", "--json", "-o", session, "--png", img, origin.URL+"/s", proxy.URL+"/s")
+	code, out, errOut := run(t, "compare", "--events", "60", "--duration", "60s", "--json", "-o", session, "--png", img, origin.URL+"/s", proxy.URL+"/s")
 	if code != ExitFindings {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
@@ -81,7 +83,7 @@ func TestCompareNamesABufferingProxy(t *testing.T) {
 func TestCompareThroughNginx(t *testing.T) {
 	origin := compareOrigin(t)
 	ngx := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL})
-	code, out, errOut := run(t, "compare", "--duration", "2s", origin.URL+"/s", ngx.URL+"/s")
+	code, out, errOut := run(t, "compare", "--events", "60", "--duration", "60s", origin.URL+"/s", ngx.URL+"/s")
 	if code != ExitFindings || !strings.Contains(out, "[warning] nginx-buffering") || !strings.Contains(out, "proxy_buffering off;") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
