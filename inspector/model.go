@@ -92,6 +92,11 @@ type Conn struct {
 	Discarded int64 `json:"discarded,omitempty"`
 	// Peer is how the other end of a tapped connection ended (browser side).
 	Peer CloseCause `json:"peer,omitempty"`
+	// Head and Tail are the first and the last BodySampleSize decoded body
+	// bytes received before the connection's first event; they stop
+	// changing once an event completes.
+	Head []byte `json:"head,omitempty"`
+	Tail []byte `json:"tail,omitempty"`
 }
 
 // Open reports whether the connection has not ended yet.

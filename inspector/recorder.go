@@ -29,6 +29,7 @@ func (r *ConnRecorder) Feed(at, delivered time.Duration, wire int, decoded []byt
 	if len(decoded) == 0 {
 		return
 	}
+	r.Lane.sampleBody(r.Conn, decoded)
 	if r.emit == nil {
 		r.emit = func(it *sse.Item) {
 			r.Lane.AddItem(r.Conn, it, r.arrival, r.delivered)
