@@ -63,7 +63,8 @@ func checkProxyBuffering(d *diag, nginx bool) []Finding {
 			continue
 		}
 		server := p.serverHeader()
-		if isNginx(server) != nginx {
+		who, whoEvidence := d.proxyName(p)
+		if (isNginx(server) || strings.HasPrefix(who, "nginx") || strings.Contains(who, "(nginx)")) != nginx {
 			continue
 		}
 		f := Finding{Severity: SeverityWarning, Lanes: []int{p.id(), d.ref.id()}}
@@ -72,7 +73,9 @@ func checkProxyBuffering(d *diag, nginx bool) []Finding {
 		if e := p.delayEvidence(d.ref); e != "" {
 			f.Evidence = append(f.Evidence, e)
 		}
-		if server != "" {
+		if whoEvidence != "" {
+			f.Evidence = append(f.Evidence, whoEvidence)
+		} else if server != "" {
 			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: Server: %s", p.name(), server))
 		}
 		if via, ok := p.header("Via"); ok {
@@ -80,12 +83,20 @@ func checkProxyBuffering(d *diag, nginx bool) []Finding {
 		}
 		if nginx {
 			f.ID = "nginx-buffering"
-			f.Title = "nginx buffers the stream (proxy_buffering on with an HTTP/1.0, unchunked upstream reply)"
+			if who == "" {
+				who = "nginx"
+			}
+			f.Title = fmt.Sprintf("%s buffers the stream (proxy_buffering on with an HTTP/1.0, unchunked upstream reply): %s",
+				who, p.seenTitle(s))
 			f.Fix = nginxBufferingFix
 			f.Confidence = 0.9
 		} else {
 			f.ID = "proxy-buffering"
-			f.Title = fmt.Sprintf("A proxy buffers the stream of %q: held headers and page-sized bursts the direct lane does not show", p.name())
+			proxy := "A proxy"
+			if who != "" {
+				proxy = who
+			}
+			f.Title = fmt.Sprintf("%s buffers the stream of %q: %s", proxy, p.name(), p.seenTitle(s))
 			f.Fix = proxyBufferingFix
 			f.Confidence = 0.7
 		}

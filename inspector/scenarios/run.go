@@ -71,12 +71,17 @@ func Record(t testing.TB, sc *Scenario, v Variant) *Recording {
 		path = "/stream"
 	}
 	urls := [][2]string{{"direct", origin + path}}
-	if v.Proxy != nil {
-		urls = append(urls, [2]string{"proxied", v.Proxy(t, origin) + path})
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sess := inspector.NewSession(inspector.Limits{})
+	if v.Proxy != nil {
+		proxied := v.Proxy(t, origin) + path
+		urls = append(urls, [2]string{"proxied", proxied})
+		// The side request that names the proxy, as compare sends it.
+		if _, err := inspector.ProbeServer(ctx, sess, proxied, "proxied probe"); err != nil {
+			t.Logf("probe: %v", err)
+		}
+	}
 	var subs []*inspector.Subscription
 	for _, u := range urls {
 		req := inspector.Request{URL: u[1], Name: u[0], NoReconnect: !sc.Reconnect, Retry: 200 * time.Millisecond,

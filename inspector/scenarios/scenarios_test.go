@@ -12,7 +12,8 @@ import (
 // not depend on what else the test binary runs) and prints the table.
 // SSEI_SCENARIOS=full runs every scenario; SSEI_SCENARIOS=burn runs the
 // fixed variants of every scenario while a CPU burner keeps every core
-// busy; otherwise only the fast subset runs.
+// busy; otherwise only the fast subset runs. SSEI_SCENARIO_REPORTS=1
+// prints every report.
 func TestMatrix(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-server scenarios")
@@ -41,8 +42,8 @@ func TestMatrix(t *testing.T) {
 				outs = append(outs, o)
 				if !o.Passed() {
 					t.Errorf("%s variant (%s): want %s, got %v; report:\n%s", name, sc.Stack, wantText(sc, broken), o.Got, rec.Text())
-				} else if testing.Verbose() {
-					t.Logf("%s variant: %v", name, o.Got)
+				} else if os.Getenv("SSEI_SCENARIO_REPORTS") != "" {
+					t.Logf("%s variant (%s):\n%s", name, sc.Stack, rec.Text())
 				}
 			}
 		})
