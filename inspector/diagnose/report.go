@@ -86,8 +86,11 @@ type LaneReport struct {
 	EventsPerSecond  float64            `json:"eventsPerSecond"`
 	Comments         int                `json:"comments"`
 	Matching         *MatchReport       `json:"matching,omitempty"`
-	Bursts           BurstReport        `json:"bursts"`
-	Disconnects      []DisconnectEntry  `json:"disconnects,omitempty"`
+	// NotCompared says why a lane was not compared with the reference:
+	// it does not carry the same stream.
+	NotCompared string            `json:"notCompared,omitempty"`
+	Bursts      BurstReport       `json:"bursts"`
+	Disconnects []DisconnectEntry `json:"disconnects,omitempty"`
 }
 
 // MatchReport summarizes how a lane's events paired with the reference's.
@@ -252,6 +255,7 @@ func laneReport(f *laneFacts) *LaneReport {
 			lr.EventsPerSecond = math.Round(float64(n-1)/span.Seconds()*100) / 100
 		}
 	}
+	lr.NotCompared = f.notCompared
 	if m := f.matching; m != nil {
 		lr.Matching = &MatchReport{Method: m.Method, Matched: len(m.Matches), Lost: len(m.Lost), Extra: len(m.Extra)}
 		var lastRef int64 = -1

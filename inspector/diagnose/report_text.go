@@ -86,6 +86,9 @@ func (r *Report) writeLanes(w io.Writer) {
 			}
 			fmt.Fprintln(w)
 		}
+		if l.NotCompared != "" {
+			fmt.Fprintf(w, "    not compared with %s: %s\n", r.Reference, l.NotCompared)
+		}
 	}
 	fmt.Fprintln(w)
 }

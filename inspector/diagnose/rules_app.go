@@ -58,6 +58,9 @@ func checkAppBuffering(d *diag) []Finding {
 	if !s.held() {
 		return nil
 	}
+	if peers := d.flowingPeers(); len(peers) > 0 {
+		return []Finding{d.bufferedReference(s, peers[0])}
+	}
 	title, ev := d.ref.appCause()
 	f := Finding{ID: "app-buffering", Severity: SeverityWarning, Confidence: 0.8, Title: title,
 		Lanes: []int{d.ref.id()}, Fix: appBufferingFix}
