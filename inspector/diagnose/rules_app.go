@@ -99,12 +99,16 @@ func checkBuffering(d *diag) []Finding {
 			Evidence: l.bufferEvidence(s, nil)}
 		title, ev := l.appCause()
 		server := l.serverHeader()
+		tapTitle, tapFix, tapEv, tapOK := d.tapCause(l)
 		switch {
 		case len(ev) > 0 || l.batches():
 			f.Title = title
 			f.Evidence = append(f.Evidence, ev...)
 			f.Fix = appBufferingFix
 			l.batchSeverity(&f)
+		case tapOK:
+			f.Title, f.Fix, f.Confidence = tapTitle, tapFix, 0.75
+			f.Evidence = append(f.Evidence, tapEv...)
 		case isNginx(server):
 			f.Title = "Events are held back, by nginx or by the application behind it"
 			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: Server: %s", l.name(), server))
