@@ -39,7 +39,8 @@ bench:
 bench-tap: deps-test
 	$(GO) test -run '^$$' -bench Tap -benchtime 1x -timeout 30m ./proxytap
 
-# 1,000 concurrent streams through the tap for 30 s.
+# 1,000 concurrent streams through the tap for 30 s (make test runs
+# TestTapLoad scaled down to 200 streams for 10 s).
 load-tap: deps-test
 	SSEI_LOAD=1 $(GO) test -run TestTapLoad -count=1 -timeout 30m -v ./proxytap
 

@@ -1,14 +1,15 @@
 package inspector
 
 // BodySampleSize is how many decoded bytes a connection keeps from each end
-// of its body until its first event completes: enough to show what a
+// of its body while it has delivered no event: enough to show what a
 // stream that never delivers an event sent instead.
 const BodySampleSize = 64
 
 // sampleBody keeps the first and the last bytes of a connection's body
-// while it has delivered no event. Once events flow the samples stop
-// changing, so the cost is paid only by streams that look dead. The
-// slices are replaced, never written in place, since snapshots share them.
+// while it has delivered no event, given each read after it was parsed.
+// Once an event completes the samples are dropped and no longer kept, so
+// the cost is paid only by streams that look dead. The slices are
+// replaced, never written in place, since snapshots share them.
 func (l *Lane) sampleBody(conn int, b []byte) {
 	if len(b) == 0 {
 		return
@@ -17,6 +18,7 @@ func (l *Lane) sampleBody(conn int, b []byte) {
 	defer l.mu.Unlock()
 	c := &l.conns[conn]
 	if c.Events > 0 {
+		c.Head, c.Tail = nil, nil
 		return
 	}
 	if len(c.Head) < BodySampleSize {

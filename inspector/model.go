@@ -56,47 +56,47 @@ const (
 
 // LaneInfo describes a lane: what it subscribes to or what it tapped.
 type LaneInfo struct {
-	ID     int      `json:"id"`
-	Name   string   `json:"name"`
-	Kind   LaneKind `json:"kind"`
-	URL    string   `json:"url"`
-	Method string   `json:"method,omitempty"`
+	ID     int
+	Name   string
+	Kind   LaneKind
+	URL    string
+	Method string
 	// Client identifies the peer that opened a tapped connection
 	// (its remote address), so concurrent streams from one browser can be counted.
-	Client string `json:"client,omitempty"`
+	Client string
 }
 
 // Conn is one connection attempt of a lane: the request, the response and
 // how it ended. Times are since the session's start.
 type Conn struct {
-	Index          int           `json:"conn"`
-	Start          time.Duration `json:"start"`
-	Method         string        `json:"method"`
-	URL            string        `json:"url"`
-	RequestHeader  http.Header   `json:"requestHeader,omitempty"`
-	LastEventID    string        `json:"lastEventId,omitempty"` // the Last-Event-ID sent, if any
-	Redirects      []string      `json:"redirects,omitempty"`
-	Status         int           `json:"status,omitempty"`
-	Proto          string        `json:"proto,omitempty"`
-	ResponseHeader http.Header   `json:"responseHeader,omitempty"`
-	HeadersAt      time.Duration `json:"headersAt,omitempty"`   // when the response headers arrived; 0 if never
-	FirstByteAt    time.Duration `json:"firstByteAt,omitempty"` // when the first body byte arrived; 0 if never
-	WireBytes      int64         `json:"wireBytes"`             // body bytes as received (before content decoding)
-	Bytes          int64         `json:"bytes"`                 // body bytes after content decoding
-	Reads          int64         `json:"reads"`
-	Events         int64         `json:"events"`
-	End            time.Duration `json:"end,omitempty"` // when the connection ended; 0 while open
-	Cause          CloseCause    `json:"cause,omitempty"`
-	Err            string        `json:"err,omitempty"`
+	Index          int
+	Start          time.Duration
+	Method         string
+	URL            string
+	RequestHeader  http.Header
+	LastEventID    string // the Last-Event-ID sent, if any
+	Redirects      []string
+	Status         int
+	Proto          string
+	ResponseHeader http.Header
+	HeadersAt      time.Duration // when the response headers arrived; 0 if never
+	FirstByteAt    time.Duration // when the first body byte arrived; 0 if never
+	WireBytes      int64         // body bytes as received (before content decoding)
+	Bytes          int64         // body bytes after content decoding
+	Reads          int64
+	Events         int64
+	End            time.Duration // when the connection ended; 0 while open
+	Cause          CloseCause
+	Err            string
 	// Discarded counts the bytes of an incomplete event thrown away at the end.
-	Discarded int64 `json:"discarded,omitempty"`
+	Discarded int64
 	// Peer is how the other end of a tapped connection ended (browser side).
-	Peer CloseCause `json:"peer,omitempty"`
+	Peer CloseCause
 	// Head and Tail are the first and the last BodySampleSize decoded body
-	// bytes received before the connection's first event; they stop
-	// changing once an event completes.
-	Head []byte `json:"head,omitempty"`
-	Tail []byte `json:"tail,omitempty"`
+	// bytes of a connection that has delivered no event; nil once one
+	// completes.
+	Head []byte
+	Tail []byte
 }
 
 // Open reports whether the connection has not ended yet.
@@ -106,46 +106,46 @@ func (c *Conn) Open() bool { return c.Cause == CauseNone }
 // how many bytes it carried. On tapped lanes Delivered is when the write of
 // those bytes to the browser returned.
 type Read struct {
-	Index     int64         `json:"i"`
-	Conn      int           `json:"conn"`
-	At        time.Duration `json:"t"`
-	Delivered time.Duration `json:"delivered,omitempty"`
-	WireSize  int           `json:"wire"`
-	Size      int           `json:"n"`
+	Index     int64
+	Conn      int
+	At        time.Duration
+	Delivered time.Duration
+	WireSize  int
+	Size      int
 }
 
 // Event is one dispatched SSE event with its timing.
 type Event struct {
-	Seq  int64  `json:"seq"` // index within the lane, stable across drops
-	Conn int    `json:"conn"`
-	Type string `json:"type"`
-	Data string `json:"data"`
+	Seq  int64 // index within the lane, stable across drops
+	Conn int
+	Type string
+	Data string
 	// ID is the last event ID after this event, as EventSource.lastEventId.
-	ID string `json:"id"`
+	ID string
 	// Raw is the event's block as received. It shares the session's
 	// storage: read it, never modify it.
-	Raw []byte `json:"-"`
+	Raw []byte
 	// Offset is the stream offset of the event's first byte on its connection,
 	// counted in decoded bytes; Size the block's full size.
-	Offset int64 `json:"offset"`
-	Size   int64 `json:"size"`
+	Offset int64
+	Size   int64
 	// FirstRead and LastRead are the lane-wide indices of the reads that
 	// carried the first byte and completed the event.
-	FirstRead int64 `json:"firstRead"`
-	LastRead  int64 `json:"lastRead"`
+	FirstRead int64
+	LastRead  int64
 	// Arrival is when the read completing the event returned.
-	Arrival time.Duration `json:"t"`
+	Arrival time.Duration
 	// Delivered is, on tapped lanes, when the write to the browser returned.
-	Delivered time.Duration `json:"delivered,omitempty"`
-	Truncated bool          `json:"truncated,omitempty"`
+	Delivered time.Duration
+	Truncated bool
 }
 
 // Note is a comment line or a retry field seen on a connection.
 type Note struct {
-	Conn  int           `json:"conn"`
-	At    time.Duration `json:"t"`
-	Kind  sse.ItemKind  `json:"-"`
-	Text  string        `json:"text,omitempty"`
-	Retry time.Duration `json:"retry,omitempty"`
-	Read  int64         `json:"read"`
+	Conn  int
+	At    time.Duration
+	Kind  sse.ItemKind
+	Text  string
+	Retry time.Duration
+	Read  int64
 }

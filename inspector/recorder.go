@@ -29,7 +29,6 @@ func (r *ConnRecorder) Feed(at, delivered time.Duration, wire int, decoded []byt
 	if len(decoded) == 0 {
 		return
 	}
-	r.Lane.sampleBody(r.Conn, decoded)
 	if r.emit == nil {
 		r.emit = func(it *sse.Item) {
 			r.Lane.AddItem(r.Conn, it, r.arrival, r.delivered)
@@ -40,6 +39,7 @@ func (r *ConnRecorder) Feed(at, delivered time.Duration, wire int, decoded []byt
 	}
 	r.arrival, r.delivered = at, delivered
 	r.Parser.Feed(decoded, idx, r.emit)
+	r.Lane.sampleBody(r.Conn, decoded)
 }
 
 // End records the end of the connection. The parser discards an

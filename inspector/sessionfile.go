@@ -6,18 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
-	"unicode/utf8"
-
-	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
 // Session files are NDJSON: a header line naming the format and version,
 // then one record per line (lanes, connections, reads, events, notes), and
-// an end record whose absence marks a truncated file.
+// an end record whose absence marks a truncated file. The records are
+// defined in sessionfile_v1.go.
 
 // SessionFormat and SessionVersion identify session files.
 const (
@@ -28,7 +25,8 @@ const (
 // SaveOptions controls SaveSession.
 type SaveOptions struct {
 	// KeepSecrets keeps the values of Authorization, Proxy-Authorization,
-	// Cookie and Set-Cookie headers; by default they are redacted.
+	// Cookie and Set-Cookie headers; by default they are redacted by
+	// RedactHeader.
 	KeepSecrets bool
 }
 
@@ -39,89 +37,6 @@ type LoadOptions struct {
 	Partial bool
 	// Limits apply to the loaded session.
 	Limits Limits
-}
-
-// Redacted replaces secret header values.
-const Redacted = "[redacted]"
-
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
-
-// RedactHeader returns a copy of h with secret values replaced.
-func RedactHeader(h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := h.Clone()
-	for _, name := range secretHeaders {
-		if vs, ok := out[name]; ok {
-			for i := range vs {
-				vs[i] = Redacted
-			}
-		}
-	}
-	return out
-}
-
-type fileHeader struct {
-	Format  string    `json:"format"`
-	Version int       `json:"version"`
-	Start   time.Time `json:"start"`
-	Saved   time.Time `json:"saved"`
-}
-
-type laneRecord struct {
-	Rec string `json:"rec"`
-	LaneInfo
-	State         LaneState `json:"state"`
-	Detail        string    `json:"detail,omitempty"`
-	DroppedEvents int64     `json:"droppedEvents,omitempty"`
-	FirstRead     int64     `json:"firstRead,omitempty"`
-}
-
-type connRecord struct {
-	Rec  string `json:"rec"`
-	Lane int    `json:"lane"`
-	Conn
-}
-
-type readFileRecord struct {
-	Rec  string `json:"rec"`
-	Lane int    `json:"lane"`
-	Read
-}
-
-type eventRecord struct {
-	Rec       string        `json:"rec"`
-	Lane      int           `json:"lane"`
-	Seq       int64         `json:"seq"`
-	Conn      int           `json:"conn"`
-	Arrival   time.Duration `json:"t"`
-	Delivered time.Duration `json:"delivered,omitempty"`
-	Offset    int64         `json:"offset"`
-	Size      int64         `json:"size"`
-	FirstRead int64         `json:"firstRead"`
-	LastRead  int64         `json:"lastRead"`
-	ID        string        `json:"id"`
-	Truncated bool          `json:"truncated,omitempty"`
-	// Raw holds the raw block when it is valid UTF-8, Raw64 (base64) otherwise.
-	Raw   *string `json:"raw,omitempty"`
-	Raw64 []byte  `json:"raw64,omitempty"`
-	// Type and Data are for people and scripts reading the file; loading
-	// re-derives them from the raw bytes.
-	Type string `json:"type"`
-	Data string `json:"data"`
-}
-
-type noteRecord struct {
-	Rec  string `json:"rec"`
-	Lane int    `json:"lane"`
-	Note
-}
-
-type endRecord struct {
-	Rec    string `json:"rec"`
-	Lanes  int    `json:"lanes"`
-	Events int64  `json:"events"`
 }
 
 // SaveSession writes a snapshot to path atomically: to a temporary file in
@@ -159,62 +74,66 @@ func SaveSession(path string, snap *Snapshot, opts SaveOptions) (err error) {
 
 // WriteSession writes a snapshot as NDJSON to w.
 func WriteSession(w io.Writer, snap *Snapshot, opts SaveOptions) error {
+	return writeSession(w, snap, opts, time.Now())
+}
+
+// writeSession is WriteSession with the time the header says the file was
+// saved at.
+func writeSession(w io.Writer, snap *Snapshot, opts SaveOptions, saved time.Time) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(fileHeader{Format: SessionFormat, Version: SessionVersion, Start: snap.Start, Saved: time.Now()}); err != nil {
+	if err := enc.Encode(fileHeader{Format: SessionFormat, Version: SessionVersion, Start: snap.Start, Saved: saved}); err != nil {
 		return err
 	}
 	var total int64
 	for _, l := range snap.Lanes {
-		first := int64(0)
-		if l.ReadCount() > 0 {
-			first = l.Read(0).Index
-		}
-		if err := enc.Encode(laneRecord{Rec: "lane", LaneInfo: l.Info, State: l.State, Detail: l.StateDetail,
-			DroppedEvents: l.DroppedEvents, FirstRead: first}); err != nil {
+		n, err := writeLane(enc, l, opts)
+		if err != nil {
 			return err
 		}
-		for _, c := range l.Conns {
-			if !opts.KeepSecrets {
-				c.RequestHeader = RedactHeader(c.RequestHeader)
-				c.ResponseHeader = RedactHeader(c.ResponseHeader)
-			}
-			if err := enc.Encode(connRecord{Rec: "conn", Lane: l.Info.ID, Conn: c}); err != nil {
-				return err
-			}
-		}
-		for i := 0; i < l.ReadCount(); i++ {
-			if err := enc.Encode(readFileRecord{Rec: "read", Lane: l.Info.ID, Read: l.Read(i)}); err != nil {
-				return err
-			}
-		}
-		for i := 0; i < l.Len(); i++ {
-			ev := l.Event(i)
-			rec := eventRecord{Rec: "event", Lane: l.Info.ID, Seq: ev.Seq, Conn: ev.Conn, Arrival: ev.Arrival,
-				Delivered: ev.Delivered, Offset: ev.Offset, Size: ev.Size, FirstRead: ev.FirstRead, LastRead: ev.LastRead,
-				ID: ev.ID, Truncated: ev.Truncated, Type: ev.Type, Data: ev.Data}
-			if utf8.Valid(ev.Raw) {
-				s := string(ev.Raw)
-				rec.Raw = &s
-			} else {
-				rec.Raw64 = ev.Raw
-			}
-			if err := enc.Encode(rec); err != nil {
-				return err
-			}
-			total++
-		}
-		for _, n := range l.Notes() {
-			kind := "comment"
-			if n.Kind == sse.ItemRetry {
-				kind = "retry"
-			}
-			if err := enc.Encode(noteRecord{Rec: kind, Lane: l.Info.ID, Note: n}); err != nil {
-				return err
-			}
-		}
+		total += n
 	}
 	return enc.Encode(endRecord{Rec: "end", Lanes: len(snap.Lanes), Events: total})
+}
+
+// writeLane writes one lane's records and returns how many events it wrote.
+func writeLane(enc *json.Encoder, l *LaneSnapshot, opts SaveOptions) (int64, error) {
+	first := int64(0)
+	if l.ReadCount() > 0 {
+		first = l.Read(0).Index
+	}
+	if err := enc.Encode(laneRecordOf(l, first)); err != nil {
+		return 0, err
+	}
+	id := l.Info.ID
+	for _, c := range l.Conns {
+		if !opts.KeepSecrets {
+			c.RequestHeader = RedactHeader(c.RequestHeader)
+			c.ResponseHeader = RedactHeader(c.ResponseHeader)
+		}
+		if err := enc.Encode(connRecordOf(id, &c)); err != nil {
+			return 0, err
+		}
+	}
+	for i := 0; i < l.ReadCount(); i++ {
+		if err := enc.Encode(readRecordOf(id, l.Read(i))); err != nil {
+			return 0, err
+		}
+	}
+	var events int64
+	for i := 0; i < l.Len(); i++ {
+		ev := l.Event(i)
+		if err := enc.Encode(eventRecordOf(id, &ev)); err != nil {
+			return 0, err
+		}
+		events++
+	}
+	for _, n := range l.Notes() {
+		if err := enc.Encode(noteRecordOf(id, n)); err != nil {
+			return 0, err
+		}
+	}
+	return events, nil
 }
 
 // LoadSession reads a session file. A corrupt or truncated file yields an
@@ -313,6 +232,7 @@ func (ld *loader) lane(id int) (*Lane, error) {
 	return l, nil
 }
 
+// record loads one record line; done reports the end record.
 func (ld *loader) record(b []byte) (done bool, err error) {
 	var kind struct {
 		Rec string `json:"rec"`
@@ -322,100 +242,118 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 	}
 	switch kind.Rec {
 	case "lane":
-		var r laneRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			return false, fmt.Errorf("lane record: %w", err)
-		}
-		if _, dup := ld.lanes[r.ID]; dup {
-			return false, fmt.Errorf("lane %d appears twice", r.ID)
-		}
-		if r.DroppedEvents < 0 || r.FirstRead < 0 {
-			return false, fmt.Errorf("lane %d: negative counts", r.ID)
-		}
-		l := &Lane{sess: ld.sess, info: r.LaneInfo, state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap, loading: true}
-		l.events, l.dropped = r.DroppedEvents, r.DroppedEvents
-		l.reads.first, l.reads.n = r.FirstRead, r.FirstRead
-		ld.lanes[r.ID] = l
-		ld.sess.lanes = append(ld.sess.lanes, l)
-		if r.ID >= ld.sess.nextID {
-			ld.sess.nextID = r.ID + 1
-		}
+		return false, ld.loadLane(b)
 	case "conn":
-		var r connRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			return false, fmt.Errorf("conn record: %w", err)
-		}
-		l, err := ld.lane(r.Lane)
-		if err != nil {
-			return false, err
-		}
-		if r.Index != len(l.conns) {
-			return false, fmt.Errorf("lane %d: connection %d out of order", r.Lane, r.Index)
-		}
-		l.conns = append(l.conns, r.Conn)
+		return false, ld.loadConn(b)
 	case "read":
-		var r readFileRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			return false, fmt.Errorf("read record: %w", err)
-		}
-		l, err := ld.lane(r.Lane)
-		if err != nil {
-			return false, err
-		}
-		if r.Index != l.reads.n || r.Conn < 0 || r.Conn >= len(l.conns) {
-			return false, fmt.Errorf("lane %d: read %d out of order or on unknown connection", r.Lane, r.Index)
-		}
-		grown := l.reads.append(readRecord{at: int64(r.At), delivered: int64(r.Delivered), conn: uint32(r.Conn), wire: uint32(r.WireSize), size: uint32(r.Size)})
-		l.memory += int64(grown) * readRecordSize
+		return false, ld.loadRead(b)
 	case "event":
-		var r eventRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			return false, fmt.Errorf("event record: %w", err)
-		}
-		l, err := ld.lane(r.Lane)
-		if err != nil {
-			return false, err
-		}
-		if r.Seq != l.events || r.Conn < 0 || r.Conn >= len(l.conns) {
-			return false, fmt.Errorf("lane %d: event %d out of order or on unknown connection", r.Lane, r.Seq)
-		}
-		raw := r.Raw64
-		if r.Raw != nil {
-			raw = []byte(*r.Raw)
-		}
-		it := sse.Item{Kind: sse.ItemEvent, ID: r.ID, Raw: raw, Offset: r.Offset, Size: r.Size,
-			FirstRead: r.FirstRead, LastRead: r.LastRead, Truncated: r.Truncated}
-		l.appendEvent(r.Conn, &it, r.Arrival, r.Delivered)
+		return false, ld.loadEvent(b)
 	case "comment", "retry":
-		var r noteRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			return false, fmt.Errorf("%s record: %w", kind.Rec, err)
-		}
-		l, err := ld.lane(r.Lane)
-		if err != nil {
-			return false, err
-		}
-		r.Note.Kind = sse.ItemComment
-		if kind.Rec == "retry" {
-			r.Note.Kind = sse.ItemRetry
-		}
-		l.appendNote(r.Note)
+		return false, ld.loadNote(b)
 	case "end":
-		var r endRecord
-		if err := json.Unmarshal(b, &r); err != nil {
-			return false, fmt.Errorf("end record: %w", err)
-		}
-		var events int64
-		for _, l := range ld.lanes {
-			events += l.events - l.dropped
-		}
-		if r.Lanes != len(ld.lanes) || r.Events != events {
-			return false, fmt.Errorf("end record counts %d lanes and %d events, file holds %d and %d", r.Lanes, r.Events, len(ld.lanes), events)
-		}
-		ld.finish()
-		return true, nil
-	default:
-		return false, fmt.Errorf("unknown record %q", kind.Rec)
+		return true, ld.loadEnd(b)
 	}
-	return false, nil
+	return false, fmt.Errorf("unknown record %q", kind.Rec)
+}
+
+func (ld *loader) loadLane(b []byte) error {
+	var r laneRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("lane record: %w", err)
+	}
+	if _, dup := ld.lanes[r.ID]; dup {
+		return fmt.Errorf("lane %d appears twice", r.ID)
+	}
+	if r.DroppedEvents < 0 || r.FirstRead < 0 {
+		return fmt.Errorf("lane %d: negative counts", r.ID)
+	}
+	l := &Lane{sess: ld.sess, info: r.info(), state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap, loading: true}
+	l.events, l.dropped = r.DroppedEvents, r.DroppedEvents
+	l.reads.first, l.reads.n = r.FirstRead, r.FirstRead
+	ld.lanes[r.ID] = l
+	ld.sess.lanes = append(ld.sess.lanes, l)
+	if r.ID >= ld.sess.nextID {
+		ld.sess.nextID = r.ID + 1
+	}
+	return nil
+}
+
+func (ld *loader) loadConn(b []byte) error {
+	var r connRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("conn record: %w", err)
+	}
+	l, err := ld.lane(r.Lane)
+	if err != nil {
+		return err
+	}
+	if r.Index != len(l.conns) {
+		return fmt.Errorf("lane %d: connection %d out of order", r.Lane, r.Index)
+	}
+	l.conns = append(l.conns, r.conn())
+	return nil
+}
+
+func (ld *loader) loadRead(b []byte) error {
+	var r readFileRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("read record: %w", err)
+	}
+	l, err := ld.lane(r.Lane)
+	if err != nil {
+		return err
+	}
+	if r.Index != l.reads.n || r.Conn < 0 || r.Conn >= len(l.conns) {
+		return fmt.Errorf("lane %d: read %d out of order or on unknown connection", r.Lane, r.Index)
+	}
+	grown := l.reads.append(readRecord{at: int64(r.At), delivered: int64(r.Delivered), conn: uint32(r.Conn), wire: uint32(r.WireSize), size: uint32(r.Size)})
+	l.memory += int64(grown) * readRecordSize
+	return nil
+}
+
+func (ld *loader) loadEvent(b []byte) error {
+	var r eventRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("event record: %w", err)
+	}
+	l, err := ld.lane(r.Lane)
+	if err != nil {
+		return err
+	}
+	if r.Seq != l.events || r.Conn < 0 || r.Conn >= len(l.conns) {
+		return fmt.Errorf("lane %d: event %d out of order or on unknown connection", r.Lane, r.Seq)
+	}
+	it := r.item()
+	l.appendEvent(r.Conn, &it, r.Arrival, r.Delivered)
+	return nil
+}
+
+func (ld *loader) loadNote(b []byte) error {
+	var r noteRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("note record: %w", err)
+	}
+	l, err := ld.lane(r.Lane)
+	if err != nil {
+		return err
+	}
+	l.appendNote(r.note())
+	return nil
+}
+
+func (ld *loader) loadEnd(b []byte) error {
+	var r endRecord
+	if err := json.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("end record: %w", err)
+	}
+	var events int64
+	for _, l := range ld.lanes {
+		events += l.events - l.dropped
+	}
+	if r.Lanes != len(ld.lanes) || r.Events != events {
+		return fmt.Errorf("end record counts %d lanes and %d events, file holds %d and %d", r.Lanes, r.Events, len(ld.lanes), events)
+	}
+	ld.finish()
+	return nil
 }

@@ -17,30 +17,67 @@ import (
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
+// loadParams is the size of a load run: streams concurrent event streams,
+// each rate events/s for seconds.
+type loadParams struct {
+	streams, rate, seconds int
+}
+
+func (p loadParams) perStream() int { return p.rate * p.seconds }
+
 // TestTapLoad runs many concurrent event streams through one tap for a
 // while and checks that not one event is lost, reordered or misrecorded.
-// It takes the load parameters from the environment and is skipped unless
-// SSEI_LOAD=1 (make load-tap):
+// By default it runs a scaled-down load that fits in the test suite: 200
+// streams × 10 events/s × 10 s. With SSEI_LOAD=1 (make load-tap) it runs
+// the full one, 1,000 streams × 10 events/s × 30 s:
 //
 //	SSEI_LOAD=1 go test -run TestTapLoad -count=1 -timeout 30m -v ./proxytap
 //
-// Defaults: 1,000 streams × 10 events/s × 30 s. SSEI_LOAD_STREAMS,
-// SSEI_LOAD_RATE and SSEI_LOAD_SECONDS override them.
+// SSEI_LOAD_STREAMS, SSEI_LOAD_RATE and SSEI_LOAD_SECONDS override the
+// full run's figures.
 func TestTapLoad(t *testing.T) {
-	if os.Getenv("SSEI_LOAD") != "1" {
-		t.Skip("load test: set SSEI_LOAD=1 (make load-tap)")
+	p := loadParams{streams: 200, rate: 10, seconds: 10}
+	if os.Getenv("SSEI_LOAD") == "1" {
+		p = loadParams{streams: envInt("SSEI_LOAD_STREAMS", 1000), rate: envInt("SSEI_LOAD_RATE", 10), seconds: envInt("SSEI_LOAD_SECONDS", 30)}
+	} else if testing.Short() {
+		t.Skip("load test: 10 s; skipped with -short")
 	}
-	streams, rate, seconds := envInt("SSEI_LOAD_STREAMS", 1000), envInt("SSEI_LOAD_RATE", 10), envInt("SSEI_LOAD_SECONDS", 30)
-	perStream := rate * seconds
-	period := time.Second / time.Duration(rate)
+	origin := newOrigin(t, loadOrigin(p))
+	_, sess, base := startTap(t, Config{Upstream: origin.URL})
 
-	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	stopSampling := sampleRSS()
+	received, failures := runLoadClients(t, base, p)
+	peak := stopSampling()
+	elapsed := time.Since(start)
+	if failures > 0 {
+		t.Fatalf("%d of %d streams failed", failures, p.streams)
+	}
+
+	recorded, delays := checkRecorded(t, sess, p)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	t.Logf("%d streams × %d events in %v: %d received by clients, %d recorded (%.0f events/s)",
+		p.streams, p.perStream(), elapsed.Round(time.Millisecond), received, recorded, float64(recorded)/elapsed.Seconds())
+	t.Logf("tap write+record per event (delivered - arrival): p50 %v p99 %v", percentile(delays, 50), percentile(delays, 99))
+	t.Logf("resident memory (origin, tap, session and clients in one process): peak %.1f MiB, now %.1f MiB; Go heap in use %.1f MiB",
+		float64(peak)/(1<<20), float64(residentBytes())/(1<<20), float64(ms.HeapInuse)/(1<<20))
+	if want := int64(p.streams * p.perStream()); received != want || recorded != want {
+		t.Errorf("received %d, recorded %d, want %d each", received, recorded, want)
+	}
+}
+
+// loadOrigin serves each stream its events at the load's rate, numbered
+// from 1 and stamped with their send time, then ends it.
+func loadOrigin(p loadParams) http.HandlerFunc {
+	period := time.Second / time.Duration(p.rate)
+	return func(w http.ResponseWriter, r *http.Request) {
 		sseHeaders(w)
 		rc := http.NewResponseController(w)
 		rc.Flush()
 		tick := time.NewTicker(period)
 		defer tick.Stop()
-		for i := 1; i <= perStream; i++ {
+		for i := 1; i <= p.perStream(); i++ {
 			select {
 			case <-tick.C:
 			case <-r.Context().Done():
@@ -49,87 +86,99 @@ func TestTapLoad(t *testing.T) {
 			fmt.Fprintf(w, "id: %d\ndata: {\"seq\":%d,\"sent\":%d}\n\n", i, i, time.Now().UnixNano())
 			rc.Flush()
 		}
-	})
-	_, sess, base := startTap(t, Config{Upstream: origin.URL})
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: streams, DisableCompression: true}}
+	}
+}
 
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start := time.Now()
+// runLoadClients opens every stream through the tap at once and reads it
+// to its end, checking the ids arrive complete and in order. It returns
+// the events received and the streams that failed (the first failures
+// are reported as test errors).
+func runLoadClients(t *testing.T, base string, p loadParams) (received, failures int64) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: p.streams, DisableCompression: true}}
 	var wg sync.WaitGroup
-	var failures atomic.Int64
-	var received atomic.Int64
+	var failed, got atomic.Int64
 	errs := make(chan string, 20)
 	fail := func(format string, a ...any) {
-		failures.Add(1)
+		failed.Add(1)
 		select {
 		case errs <- fmt.Sprintf(format, a...):
 		default:
 		}
 	}
-	for s := 0; s < streams; s++ {
+	for s := 0; s < p.streams; s++ {
 		wg.Add(1)
 		go func(s int) {
 			defer wg.Done()
-			req, _ := http.NewRequestWithContext(context.Background(), "GET", fmt.Sprintf("%s/stream/%d", base, s), nil)
-			req.Header.Set("Accept", "text/event-stream")
-			resp, err := client.Do(req)
+			n, err := readLoadStream(client, fmt.Sprintf("%s/stream/%d", base, s), &got)
 			if err != nil {
 				fail("stream %d: %v", s, err)
-				return
-			}
-			defer resp.Body.Close()
-			sc := bufio.NewScanner(resp.Body)
-			next := 1
-			for sc.Scan() {
-				id, ok := strings.CutPrefix(sc.Text(), "id: ")
-				if !ok {
-					continue
-				}
-				if id != strconv.Itoa(next) {
-					fail("stream %d: got id %s, want %d", s, id, next)
-					return
-				}
-				next++
-				received.Add(1)
-			}
-			if next-1 != perStream {
-				fail("stream %d: %d events then %v, want %d", s, next-1, sc.Err(), perStream)
+			} else if n != p.perStream() {
+				fail("stream %d: %d events, want %d", s, n, p.perStream())
 			}
 		}(s)
 	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	return got.Load(), failed.Load()
+}
 
-	// Sample the process's resident memory while the streams run.
-	stopSampling := make(chan struct{})
-	var peakRSS int64
+// readLoadStream reads one stream and returns how many events arrived in
+// order, counting each in got.
+func readLoadStream(client *http.Client, url string, got *atomic.Int64) (int, error) {
+	req, _ := http.NewRequestWithContext(context.Background(), "GET", url, nil)
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	next := 1
+	for sc.Scan() {
+		id, ok := strings.CutPrefix(sc.Text(), "id: ")
+		if !ok {
+			continue
+		}
+		if id != strconv.Itoa(next) {
+			return next - 1, fmt.Errorf("got id %s, want %d", id, next)
+		}
+		next++
+		got.Add(1)
+	}
+	return next - 1, sc.Err()
+}
+
+// sampleRSS samples the process's resident memory every second until the
+// returned stop is called, which returns the peak.
+func sampleRSS() (stop func() int64) {
+	done := make(chan struct{})
 	sampled := make(chan struct{})
+	var peak int64
 	go func() {
 		defer close(sampled)
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
-			if rss := residentBytes(); rss > peakRSS {
-				peakRSS = rss
+			if rss := residentBytes(); rss > peak {
+				peak = rss
 			}
 			select {
 			case <-tick.C:
-			case <-stopSampling:
+			case <-done:
 				return
 			}
 		}
 	}()
-	wg.Wait()
-	close(stopSampling)
-	<-sampled
-	elapsed := time.Since(start)
-	close(errs)
-	for e := range errs {
-		t.Error(e)
-	}
-	if n := failures.Load(); n > 0 {
-		t.Fatalf("%d of %d streams failed", n, streams)
-	}
+	return func() int64 { close(done); <-sampled; return peak }
+}
 
+// checkRecorded waits until the tap recorded every stream's end, checks
+// each lane holds all its events, and returns the events recorded and
+// their write+record delays.
+func checkRecorded(t *testing.T, sess *inspector.Session, p loadParams) (int64, []time.Duration) {
 	snap := waitFor(t, sess, "every stream's end", func(s *inspector.Snapshot) bool {
 		ended := 0
 		for _, l := range s.Lanes {
@@ -137,7 +186,7 @@ func TestTapLoad(t *testing.T) {
 				ended++
 			}
 		}
-		return ended == streams
+		return ended == p.streams
 	})
 	var recorded int64
 	var delays []time.Duration
@@ -145,8 +194,8 @@ func TestTapLoad(t *testing.T) {
 		if l.Info.Kind != inspector.LaneTap {
 			continue
 		}
-		if c := l.Conns[0]; c.Cause != inspector.CauseEOF || l.TotalEvents() != int64(perStream) || l.DroppedEvents != 0 {
-			t.Errorf("lane %s: cause %q, %d events (%d dropped), want eof and %d", l.Info.URL, c.Cause, l.TotalEvents(), l.DroppedEvents, perStream)
+		if c := l.Conns[0]; c.Cause != inspector.CauseEOF || l.TotalEvents() != int64(p.perStream()) || l.DroppedEvents != 0 {
+			t.Errorf("lane %s: cause %q, %d events (%d dropped), want eof and %d", l.Info.URL, c.Cause, l.TotalEvents(), l.DroppedEvents, p.perStream())
 		}
 		recorded += l.TotalEvents()
 		l.Scan(0, l.Len(), func(i int, m *inspector.EventMeta) bool {
@@ -154,17 +203,7 @@ func TestTapLoad(t *testing.T) {
 			return true
 		})
 	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	p50, p99 := percentile(delays, 50), percentile(delays, 99)
-	t.Logf("%d streams × %d events in %v: %d received by clients, %d recorded (%.0f events/s)",
-		streams, perStream, elapsed.Round(time.Millisecond), received.Load(), recorded, float64(recorded)/elapsed.Seconds())
-	t.Logf("tap write+record per event (delivered - arrival): p50 %v p99 %v", p50, p99)
-	t.Logf("resident memory (origin, tap, session and clients in one process): peak %.1f MiB, now %.1f MiB; Go heap in use %.1f MiB",
-		float64(peakRSS)/(1<<20), float64(residentBytes())/(1<<20), float64(ms.HeapInuse)/(1<<20))
-	if received.Load() != int64(streams*perStream) || recorded != int64(streams*perStream) {
-		t.Errorf("received %d, recorded %d, want %d each", received.Load(), recorded, streams*perStream)
-	}
+	return recorded, delays
 }
 
 func envInt(name string, def int) int {

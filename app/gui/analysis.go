@@ -64,7 +64,7 @@ func figuresLine(r *diagnose.Report) string {
 		if d.Count == 0 {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%s: delay p50 %.1f ms, p95 %.1f ms, max %.1f ms over %d events (%s)", name, d.P50, d.P95, d.Max, d.Count, d.Source))
+		parts = append(parts, fmt.Sprintf("%s: delay p50 %.1f ms, p95 %.1f ms, max %.1f ms over %d events (%s)", name, d.P50.Ms(), d.P95.Ms(), d.Max.Ms(), d.Count, d.Source))
 	}
 	if len(parts) == 0 {
 		return "No per-event delays measured yet."

@@ -157,7 +157,7 @@ func (p *eventPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	case 3:
 		s = ev.ID
 	case 4:
-		s = humanBytes(ev.Size)
+		s = inspector.FormatBytes(ev.Size)
 		if ev.Truncated {
 			s += " (cut)"
 		}

@@ -102,9 +102,9 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	r.state.Refresh()
 	sub := p.ui.subs[laneID]
 	if sub != nil || (l.Info.Kind == inspector.LaneTap && p.ui.tap != nil) {
-		r.figures.SetText(fmt.Sprintf("%d events · %s · %.1f ev/s", l.TotalEvents(), humanBytes(l.Bytes()), p.rate[laneID].rate))
+		r.figures.SetText(fmt.Sprintf("%d events · %s · %.1f ev/s", l.TotalEvents(), inspector.FormatBytes(l.Bytes()), p.rate[laneID].rate))
 	} else {
-		r.figures.SetText(fmt.Sprintf("%d events · %s · %s", l.TotalEvents(), humanBytes(l.Bytes()), averageRate(l)))
+		r.figures.SetText(fmt.Sprintf("%d events · %s · %s", l.TotalEvents(), inspector.FormatBytes(l.Bytes()), averageRate(l)))
 	}
 	isRef := p.ui.reference(p.snap) == laneID
 	if isRef {
@@ -207,18 +207,6 @@ func stateImportance(s inspector.LaneState) widget.Importance {
 		return widget.WarningImportance
 	}
 	return widget.MediumImportance
-}
-
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // removeLane stops a lane's subscription and drops it from the session.

@@ -68,5 +68,5 @@ func requestLine(l *inspector.LaneSnapshot) string {
 	if c.End > 0 {
 		total = formatDelay(c.End - c.Start)
 	}
-	return fmt.Sprintf("%8.3f s  %-6s %-5s %9s %9s %9s  %s", c.Start.Seconds(), c.Method, status, headers, total, humanBytes(c.Bytes), c.URL)
+	return fmt.Sprintf("%8.3f s  %-6s %-5s %9s %9s %9s  %s", c.Start.Seconds(), c.Method, status, headers, total, inspector.FormatBytes(c.Bytes), c.URL)
 }

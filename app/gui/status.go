@@ -17,7 +17,7 @@ func statusLine(snap *inspector.Snapshot, a *analysis) string {
 		bytes += l.Bytes()
 		dropped += l.DroppedEvents
 	}
-	s := fmt.Sprintf("%d lanes · %d events · %s · %.1f s", len(snap.Lanes), events, humanBytes(bytes), snap.End().Seconds())
+	s := fmt.Sprintf("%d lanes · %d events · %s · %.1f s", len(snap.Lanes), events, inspector.FormatBytes(bytes), snap.End().Seconds())
 	if dropped > 0 {
 		s += fmt.Sprintf(" · %d oldest events dropped (memory cap)", dropped)
 	}

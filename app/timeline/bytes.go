@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // The bytes-over-time staircase.
@@ -123,10 +124,10 @@ func drawBytesScale(c plot.Canvas, L *layout, b *band, li *laneIndex) {
 	ch := b.chart
 	c.SetColor(colMuted)
 	x := ch.Max.X + 6
-	topLabel := fmtBytes(top)
-	if topLabel == fmtBytes(base) || top-base < base/10 {
-		topLabel = "+" + fmtBytes(top-base) // the view's share of a long stream
+	topLabel := inspector.FormatBytes(top)
+	if topLabel == inspector.FormatBytes(base) || top-base < base/10 {
+		topLabel = "+" + inspector.FormatBytes(top-base) // the view's share of a long stream
 	}
 	c.Text(x, ch.Min.Y, topLabel, fontSmall, plot.TopLeft)
-	c.Text(x, ch.Max.Y, fmtBytes(base), fontSmall, plot.BottomLeft)
+	c.Text(x, ch.Max.Y, inspector.FormatBytes(base), fontSmall, plot.BottomLeft)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Draw draws the timeline of d over the visible range of v. A zero
@@ -274,7 +275,7 @@ func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex) {
 	}
 	lines := []string{
 		fmt.Sprintf("%s events · %s", fmtCount(l.TotalEvents()), plural(len(l.Conns), "conn")),
-		fmtBytes(l.Bytes()) + " received",
+		inspector.FormatBytes(l.Bytes()) + " received",
 	}
 	if l.Info.ID == d.RefLane {
 		lines = append(lines, "reference lane")

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sseinspector/sseinspector/app/plot"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // hitRadius is how far from an event's tick or dot a point still hits it.
@@ -139,7 +140,7 @@ func Readout(d *Data, lane, index int) []string {
 	if ev.ID != "" {
 		head += " · id " + clip(ev.ID, 24)
 	}
-	head += " · " + fmtBytes(ev.Size)
+	head += " · " + inspector.FormatBytes(ev.Size)
 	lines = append(lines, head)
 	if ev.Type != "" || ev.Data != "" {
 		typ := ev.Type

@@ -94,23 +94,6 @@ func fmtDur(d time.Duration) string {
 	return fmt.Sprintf("%s%.1f h", neg, d.Hours())
 }
 
-// fmtBytes formats a byte count: "812 B", "4.0 KiB", "12 MiB".
-func fmtBytes(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 10<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/1024)
-	case n < 1<<20:
-		return fmt.Sprintf("%.0f KiB", float64(n)/1024)
-	case n < 10<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n < 1<<30:
-		return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-}
-
 // fmtCount formats a count with thousands separators.
 func fmtCount(n int64) string {
 	s := fmt.Sprint(n)

@@ -152,8 +152,8 @@ func TestNginxFixedConfigurationsAreClean(t *testing.T) {
 			if d == nil || p == nil || d.Source != diagnose.DelayStamp || p.Source != diagnose.DelayStamp {
 				t.Fatalf("stamp delays not measured: direct %+v proxied %+v", d, p)
 			}
-			if diff := p.P50 - d.P50; diff > 5 || diff < -5 {
-				t.Fatalf("proxied p50 %.2f ms vs direct %.2f ms: more than a few ms apart", p.P50, d.P50)
+			if diff := p.P50.Ms() - d.P50.Ms(); diff > 5 || diff < -5 {
+				t.Fatalf("proxied p50 %v vs direct %v: more than a few ms apart", p.P50, d.P50)
 			}
 			if r.Lanes["proxied"].Events != 60 {
 				t.Fatalf("proxied got %d events, want 60", r.Lanes["proxied"].Events)
@@ -182,7 +182,7 @@ func TestNginxReadTimeoutIsAnIdleClose(t *testing.T) {
 	// nginx keeps an armed timer that re-arming would move by less than
 	// 300 ms, so the close comes 1.7–2 s after the last byte.
 	ds := r.Lanes["proxied"].Disconnects
-	if len(ds) != 1 || ds[0].Idle < 1650 || ds[0].Idle > 2600 || ds[0].By != diagnose.ClosedByServer {
+	if len(ds) != 1 || ds[0].Idle.Ms() < 1650 || ds[0].Idle.Ms() > 2600 || ds[0].By != diagnose.ClosedByServer {
 		t.Fatalf("proxied disconnects %+v, want one server close about 2 s after the last byte", ds)
 	}
 	if len(f.Lanes) == 0 || f.Lanes[0] != c.proxied.Lane().ID() {

@@ -25,7 +25,7 @@ func ExampleAnalyze() {
 	r := diagnose.Analyze(s.Snapshot(), diagnose.Options{})
 	p := r.Lanes["proxied"]
 	fmt.Printf("proxied: %d events in %d reads, steps of %d B\n", p.Events, p.Bursts.Reads, p.Bursts.StepSize)
-	fmt.Printf("delay vs direct: p50 %.0f ms\n", r.Delay["proxied"].P50)
+	fmt.Printf("delay vs direct: p50 %.0f ms\n", r.Delay["proxied"].P50.Ms())
 	for _, f := range r.Findings {
 		fmt.Printf("[%s] %s\n", f.Severity, f.ID)
 	}

@@ -3,6 +3,8 @@ package diagnose
 import (
 	"fmt"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // The signature of a buffer, shared by the rules that name who buffers.
@@ -119,7 +121,7 @@ func (f *laneFacts) bufferEvidence(s bufferSign, ref *laneFacts) []string {
 func (f *laneFacts) flowEvidence() string {
 	b := f.bursts
 	if len(f.events) == 0 {
-		return fmt.Sprintf("%s: no event completed (%s in %s)", f.name(), fmtBytes(f.snap.Bytes()),
+		return fmt.Sprintf("%s: no event completed (%s in %s)", f.name(), inspector.FormatBytes(f.snap.Bytes()),
 			plural(int64(len(f.reads)), "read", "reads"))
 	}
 	single := b.EventReads - b.Bursts

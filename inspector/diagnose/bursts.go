@@ -9,32 +9,32 @@ import (
 // Step is one point of a lane's bytes-over-time staircase: a read (or, on
 // long lanes, a run of consecutive reads) and the bytes received so far.
 type Step struct {
-	At     time.Duration `json:"t"`
-	Conn   int           `json:"conn"`
-	Size   int           `json:"size"`   // wire bytes of the read
-	Total  int64         `json:"total"`  // wire bytes received on the lane up to and including it
-	Events int           `json:"events"` // events the read completed
+	At     Millis `json:"tMs"`
+	Conn   int    `json:"conn"`
+	Size   int    `json:"size"`   // wire bytes of the read
+	Total  int64  `json:"total"`  // wire bytes received on the lane up to and including it
+	Events int    `json:"events"` // events the read completed
 }
 
 // ConnTiming is how long a connection took to show its headers, its first
 // body byte and its first event, and whether it held everything back.
 type ConnTiming struct {
-	Conn int `json:"conn"`
+	Conn int
 	// ToHeaders, ToFirstByte and ToFirstEvent are counted from the request;
 	// a negative value means it never happened.
-	ToHeaders    time.Duration `json:"toHeaders"`
-	ToFirstByte  time.Duration `json:"toFirstByte"`
-	ToFirstEvent time.Duration `json:"toFirstEvent"`
+	ToHeaders    time.Duration
+	ToFirstByte  time.Duration
+	ToFirstEvent time.Duration
 	// HeadersWithBody reports that the headers came in with the first body
 	// bytes, as when a buffer held both back.
-	HeadersWithBody bool `json:"headersWithBody,omitempty"`
+	HeadersWithBody bool
 	// HeldToEnd reports that a connection that lasted a while delivered
 	// all its events at its very end.
-	HeldToEnd bool `json:"heldToEnd,omitempty"`
+	HeldToEnd bool
 	// Silent reports that a connection that lasted a while received no
 	// body byte at all (HeadersAt 0 means not even headers).
-	Silent bool          `json:"silent,omitempty"`
-	Life   time.Duration `json:"life"`
+	Silent bool
+	Life   time.Duration
 }
 
 // Bursts describes how a lane's bytes and events arrived: one event per
@@ -47,10 +47,10 @@ type Bursts struct {
 	BurstEvents int `json:"burstEvents"` // events completed by such reads
 	// MaxEvents is the most events one read completed, at MaxAt, the seqs
 	// of the first and last of them in MaxFirst and MaxLast.
-	MaxEvents int           `json:"maxEvents"`
-	MaxAt     time.Duration `json:"maxAt"`
-	MaxFirst  int64         `json:"maxFirst"`
-	MaxLast   int64         `json:"maxLast"`
+	MaxEvents int    `json:"maxEvents"`
+	MaxAt     Millis `json:"maxAtMs"`
+	MaxFirst  int64  `json:"maxFirst"`
+	MaxLast   int64  `json:"maxLast"`
 	// InnerReads counts reads that were not the last of their connection;
 	// SplitReads those of them that ended inside an event. A server that
 	// flushes per event is read at event boundaries; a buffer flushed at a
@@ -63,8 +63,8 @@ type Bursts struct {
 	StepSize  int     `json:"stepSize,omitempty"`
 	StepReads int     `json:"stepReads,omitempty"`
 	MeanRead  float64 `json:"meanRead"` // mean wire bytes per read
-	// Conns holds the per-connection timings.
-	Conns []ConnTiming `json:"conns"`
+	// Conns holds the per-connection timings (not in the JSON form).
+	Conns []ConnTiming `json:"-"`
 	// Staircase is the bytes-over-time staircase, at most maxStaircase points.
 	Staircase []Step `json:"staircase,omitempty"`
 }
@@ -132,7 +132,7 @@ func measureBursts(lane *inspector.LaneSnapshot, reads []inspector.Read, events 
 			b.BurstEvents += n
 		}
 		if n > b.MaxEvents {
-			b.MaxEvents, b.MaxAt = n, r.At
+			b.MaxEvents, b.MaxAt = n, Millis(r.At)
 			b.MaxFirst, b.MaxLast = firstSeq[i], firstSeq[i]+int64(n)-1
 		}
 		if c, ok := lane.ConnAt(r.Conn); ok && lastOfConn[r.Conn] == i && !c.Open() && c.Cause != inspector.CauseCancelled {
@@ -232,7 +232,7 @@ func staircase(reads []inspector.Read, completed []int) []Step {
 		if run == 0 {
 			cur = Step{Conn: r.Conn}
 		}
-		cur.At, cur.Total = r.At, total
+		cur.At, cur.Total = Millis(r.At), total
 		cur.Size += r.WireSize
 		cur.Events += completed[i]
 		run++

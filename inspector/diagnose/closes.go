@@ -26,7 +26,7 @@ func idleMargin(longest time.Duration) time.Duration {
 // than any the connection had survived before: the mark of a timer
 // counted from the last byte.
 func isIdleClose(dc *Disconnect) bool {
-	return closedByServerSide(dc) && dc.Idle >= minIdleTimeout && dc.Idle > dc.LongestGap+idleMargin(dc.LongestGap)
+	return closedByServerSide(dc) && dc.Idle.D() >= minIdleTimeout && dc.Idle.D() > dc.LongestGap.D()+idleMargin(dc.LongestGap.D())
 }
 
 // finishedStream reports whether a close on a lane with no proxy on its
@@ -34,7 +34,7 @@ func isIdleClose(dc *Disconnect) bool {
 // later after the last event than the stream's own cadence.
 func (f *laneFacts) finishedStream(dc *Disconnect) bool {
 	return f.role == RoleDirect && dc.Cause == inspector.CauseEOF && dc.Discarded == 0 &&
-		dc.Idle <= 2*dc.LongestGap+idleMargin(dc.LongestGap)
+		dc.Idle.D() <= 2*dc.LongestGap.D()+idleMargin(dc.LongestGap.D())
 }
 
 // lifetimeLike reports whether an idle-looking close is as well explained
@@ -43,14 +43,14 @@ func (f *laneFacts) finishedStream(dc *Disconnect) bool {
 // known lifetime default. On the lane fetched directly no proxy's idle
 // timeout can be on the path, so the application's timer wins the tie.
 func (f *laneFacts) lifetimeLike(dc *Disconnect) (knownTimeout, bool) {
-	if dc.Lifetime-dc.Idle > max(500*time.Millisecond, dc.Lifetime/10) {
+	if dc.Lifetime.D()-dc.Idle.D() > max(500*time.Millisecond, dc.Lifetime.D()/10) {
 		return knownTimeout{}, false
 	}
-	k, ok := matchKnown(dc.Lifetime, lifetimeDefaults)
+	k, ok := matchKnown(dc.Lifetime.D(), lifetimeDefaults)
 	if !ok {
 		return knownTimeout{}, false
 	}
-	if _, idleKnown := matchKnown(dc.Idle, idleDefaults); idleKnown && f.role != RoleDirect {
+	if _, idleKnown := matchKnown(dc.Idle.D(), idleDefaults); idleKnown && f.role != RoleDirect {
 		return knownTimeout{}, false
 	}
 	return k, true
@@ -82,7 +82,7 @@ func (d *diag) sameCloses(l *laneFacts, closes []*Disconnect) bool {
 	for _, dc := range closes {
 		found := false
 		for _, rc := range d.ref.disconnects {
-			if closedByServerSide(&rc) && (rc.End-dc.End).Abs() <= time.Second {
+			if closedByServerSide(&rc) && (rc.End.D()-dc.End.D()).Abs() <= time.Second {
 				found = true
 			}
 		}

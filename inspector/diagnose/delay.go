@@ -14,17 +14,17 @@ const (
 
 // Delay is one event's measured latency.
 type Delay struct {
-	Lane    int           `json:"lane"`
-	Seq     int64         `json:"seq"`
-	Arrival time.Duration `json:"t"`
-	Delay   time.Duration `json:"delay"`
-	Source  DelaySource   `json:"source"`
+	Lane    int
+	Seq     int64
+	Arrival time.Duration
+	Delay   time.Duration
+	Source  DelaySource
 }
 
 // Match pairs an event of a lane with the same event on the reference lane.
 type Match struct {
-	Lane    int   `json:"lane"`
-	Seq     int64 `json:"seq"`
-	RefLane int   `json:"refLane"`
-	RefSeq  int64 `json:"refSeq"`
+	Lane    int
+	Seq     int64
+	RefLane int
+	RefSeq  int64
 }

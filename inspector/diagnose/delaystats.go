@@ -7,12 +7,12 @@ import (
 
 // DelayStats summarizes the per-event delays of one lane from one source.
 type DelayStats struct {
-	Source DelaySource   `json:"source"`
-	Count  int           `json:"count"`
-	Min    time.Duration `json:"min"`
-	P50    time.Duration `json:"p50"`
-	P95    time.Duration `json:"p95"`
-	Max    time.Duration `json:"max"`
+	Source DelaySource `json:"source"`
+	Count  int         `json:"count"`
+	Min    Millis      `json:"minMs"`
+	P50    Millis      `json:"p50Ms"`
+	P95    Millis      `json:"p95Ms"`
+	Max    Millis      `json:"maxMs"`
 }
 
 // SummarizeDelays computes the percentiles of a set of delays, all of one
@@ -26,8 +26,8 @@ func SummarizeDelays(ds []Delay) DelayStats {
 		v[i] = d.Delay
 	}
 	slices.Sort(v)
-	return DelayStats{Source: ds[0].Source, Count: len(v), Min: v[0],
-		P50: percentile(v, 50), P95: percentile(v, 95), Max: v[len(v)-1]}
+	return DelayStats{Source: ds[0].Source, Count: len(v), Min: Millis(v[0]),
+		P50: Millis(percentile(v, 50)), P95: Millis(percentile(v, 95)), Max: Millis(v[len(v)-1])}
 }
 
 // percentile is the nearest-rank percentile of sorted values: an actual

@@ -34,24 +34,13 @@ const (
 )
 
 // Rule is one diagnosis: a signature in a session and the cause it names.
-// Each rule lives in a rules_*.go file and registers itself in init.
+// Each rule's check lives in a rules_*.go file; the table in rules.go
+// lists them all.
 type Rule struct {
 	ID string
 	// Cause says in a line what the rule recognises.
 	Cause string
 	check func(d *diag) []Finding
-}
-
-var rules []*Rule
-
-// registerRule adds a rule; rules run in the order they register.
-func registerRule(r *Rule) {
-	for _, o := range rules {
-		if o.ID == r.ID {
-			panic("inspector: duplicate rule " + r.ID)
-		}
-	}
-	rules = append(rules, r)
 }
 
 // Rules lists the diagnosis rules, sorted by ID.

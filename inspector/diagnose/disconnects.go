@@ -41,8 +41,8 @@ func closerOf(c *inspector.Conn) Closer {
 type Disconnect struct {
 	Lane  int                  `json:"lane"`
 	Conn  int                  `json:"conn"`
-	Start time.Duration        `json:"start"`
-	End   time.Duration        `json:"end"`
+	Start Millis               `json:"startMs"`
+	End   Millis               `json:"atMs"`
 	Cause inspector.CloseCause `json:"cause"`
 	Peer  inspector.CloseCause `json:"peer,omitempty"`
 	Err   string               `json:"err,omitempty"`
@@ -50,23 +50,23 @@ type Disconnect struct {
 	// LastByte is when the last body byte arrived (0 if none did); Idle is
 	// End minus the last sign of life: that byte, else the headers, else
 	// the request.
-	LastByte time.Duration `json:"lastByte,omitempty"`
-	Idle     time.Duration `json:"idle"`
+	LastByte Millis `json:"lastByteMs,omitempty"`
+	Idle     Millis `json:"idleMs"`
 	// Lifetime is End minus the request's start.
-	Lifetime time.Duration `json:"lifetime"`
+	Lifetime Millis `json:"lifetimeMs"`
 	// LongestGap is the longest silence before the last byte (from the
 	// headers to the first byte, or between two reads). An idle timeout of
 	// N cannot have let a silence longer than N pass.
-	LongestGap time.Duration `json:"longestGap"`
-	Events     int64         `json:"events"`
-	Discarded  int64         `json:"discarded,omitempty"`
+	LongestGap Millis `json:"longestGapMs"`
+	Events     int64  `json:"events"`
+	Discarded  int64  `json:"discarded,omitempty"`
 	// LastID is the last event ID after the connection's events.
 	LastID string `json:"lastId,omitempty"`
 
 	// Reconnected reports that another connection followed;
 	// ReconnectDelay is the time from this close to its request.
-	Reconnected    bool          `json:"reconnected"`
-	ReconnectDelay time.Duration `json:"reconnectDelay,omitempty"`
+	Reconnected    bool   `json:"reconnected"`
+	ReconnectDelay Millis `json:"reconnectDelayMs,omitempty"`
 	// LastEventIDSent is the Last-Event-ID header the reconnect sent.
 	LastEventIDSent string `json:"lastEventIdSent,omitempty"`
 	// FirstIDAfter is the first id the server set after the reconnect.
@@ -107,9 +107,9 @@ func measureDisconnects(lane *inspector.LaneSnapshot, reads []inspector.Read, ev
 		if c.Open() {
 			continue
 		}
-		d := Disconnect{Lane: lane.Info.ID, Conn: i, Start: c.Start, End: c.End, Cause: c.Cause, Peer: c.Peer,
-			Err: c.Err, By: closerOf(c), LastByte: lastByte[i], Lifetime: c.End - c.Start,
-			LongestGap: longest[i], Events: perConn[i].count, Discarded: c.Discarded, LastID: lastID}
+		d := Disconnect{Lane: lane.Info.ID, Conn: i, Start: Millis(c.Start), End: Millis(c.End), Cause: c.Cause, Peer: c.Peer,
+			Err: c.Err, By: closerOf(c), LastByte: Millis(lastByte[i]), Lifetime: Millis(c.End - c.Start),
+			LongestGap: Millis(longest[i]), Events: perConn[i].count, Discarded: c.Discarded, LastID: lastID}
 		alive := lastByte[i]
 		if alive == 0 {
 			alive = c.HeadersAt
@@ -117,11 +117,11 @@ func measureDisconnects(lane *inspector.LaneSnapshot, reads []inspector.Read, ev
 		if alive == 0 {
 			alive = c.Start
 		}
-		d.Idle = c.End - alive
+		d.Idle = Millis(c.End - alive)
 		if i+1 < len(lane.Conns) {
 			next := &lane.Conns[i+1]
 			d.Reconnected = true
-			d.ReconnectDelay = next.Start - c.End
+			d.ReconnectDelay = Millis(next.Start - c.End)
 			d.LastEventIDSent = next.LastEventID
 			resumed := next.LastEventID
 			if resumed == "" {

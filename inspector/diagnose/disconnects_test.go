@@ -25,10 +25,10 @@ func TestDisconnectIdleLifetimeAndResume(t *testing.T) {
 		t.Fatalf("%d disconnects, want 2", len(ds))
 	}
 	d := ds[0]
-	if d.By != diagnose.ClosedByServer || d.Idle != it.Ms(2000) || d.Lifetime != it.Ms(2500) || d.LongestGap != it.Ms(100) {
+	if d.By != diagnose.ClosedByServer || d.Idle.D() != it.Ms(2000) || d.Lifetime.D() != it.Ms(2500) || d.LongestGap.D() != it.Ms(100) {
 		t.Fatalf("first close: by %s idle %v life %v gap %v", d.By, d.Idle, d.Lifetime, d.LongestGap)
 	}
-	if !d.Reconnected || d.ReconnectDelay != it.Ms(3000) || d.LastEventIDSent != "5" || d.FirstIDAfter != "6" ||
+	if !d.Reconnected || d.ReconnectDelay.D() != it.Ms(3000) || d.LastEventIDSent != "5" || d.FirstIDAfter != "6" ||
 		d.Duplicated != 0 || d.Skipped != 0 || d.Events != 5 || d.LastID != "5" {
 		t.Fatalf("resume: %+v", d)
 	}

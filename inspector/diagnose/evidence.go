@@ -10,7 +10,8 @@ import (
 // views, byte counts exact where a buffer size is the point.
 
 // fmtDur formats a duration with three significant figures or so.
-func fmtDur(d time.Duration) string {
+func fmtDur[D time.Duration | Millis](v D) string {
+	d := time.Duration(v)
 	neg := ""
 	if d < 0 {
 		neg, d = "-", -d
@@ -28,23 +29,12 @@ func fmtDur(d time.Duration) string {
 }
 
 // fmtSecs formats a timeout-like duration in seconds.
-func fmtSecs(d time.Duration) string {
+func fmtSecs[D time.Duration | Millis](v D) string {
+	d := time.Duration(v)
 	if d >= 10*time.Second {
 		return fmt.Sprintf("%.1f s", d.Seconds())
 	}
 	return fmt.Sprintf("%.2f s", d.Seconds())
-}
-
-// fmtBytes formats a byte count.
-func fmtBytes(n int64) string {
-	switch {
-	case n >= 10<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	case n >= 10<<10:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	default:
-		return fmt.Sprintf("%d B", n)
-	}
 }
 
 // eventNo is how an event is named in evidence: #1 is the lane's first.

@@ -15,17 +15,17 @@ const (
 // Matching is the result of pairing the events of a lane with those of a
 // reference lane (typically the same stream fetched directly).
 type Matching struct {
-	Lane    int         `json:"lane"`
-	RefLane int         `json:"refLane"`
-	Method  MatchMethod `json:"method"`
-	Matches []Match     `json:"-"`
+	Lane    int
+	RefLane int
+	Method  MatchMethod
+	Matches []Match
 	// Lost are the reference events (by seq) that never arrived on the lane.
-	Lost []int64 `json:"lost,omitempty"`
+	Lost []int64
 	// Extra are the lane's events (by seq) with no counterpart on the reference.
-	Extra []int64 `json:"extra,omitempty"`
+	Extra []int64
 	// Delays holds, for every match, the lane's arrival minus the
 	// reference's arrival (Source DelayReference), in the lane's event order.
-	Delays []Delay `json:"-"`
+	Delays []Delay
 }
 
 // minKeyedShare is the share of events a key-based method must pair before

@@ -98,7 +98,7 @@ func TestSummarizeDelaysNearestRank(t *testing.T) {
 		ds = append(ds, diagnose.Delay{Delay: time.Duration(i) * time.Millisecond, Source: diagnose.DelayStamp})
 	}
 	st := diagnose.SummarizeDelays(ds)
-	if st.P50 != it.Ms(10) || st.P95 != it.Ms(19) || st.Max != it.Ms(20) || st.Min != it.Ms(1) || st.Count != 20 {
+	if st.P50.D() != it.Ms(10) || st.P95.D() != it.Ms(19) || st.Max.D() != it.Ms(20) || st.Min.D() != it.Ms(1) || st.Count != 20 {
 		t.Fatalf("got %+v, want p50 10ms p95 19ms max 20ms min 1ms", st)
 	}
 	if z := diagnose.SummarizeDelays(nil); z.Count != 0 {

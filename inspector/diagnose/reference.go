@@ -30,7 +30,7 @@ func (f *laneFacts) stampedP50() (time.Duration, bool) {
 	if len(f.stamps) == 0 || len(f.stamps)*2 < len(f.events) {
 		return 0, false
 	}
-	return SummarizeDelays(f.stamps).P50, true
+	return SummarizeDelays(f.stamps).P50.D(), true
 }
 
 // bufferedReference is the finding for a reference lane that shows a

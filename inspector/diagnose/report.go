@@ -35,7 +35,7 @@ import (
 //	    }, ...
 //	  },
 //	  "delay": {
-//	    "proxied": {"source": "stamp", "count": 80, "p50Ms": 480.2, "p95Ms": 951.0, "maxMs": 1002.7,
+//	    "proxied": {"source": "stamp", "count": 80, "minMs": 2.1, "p50Ms": 480.2, "p95Ms": 951.0, "maxMs": 1002.7,
 //	                "sources": {"stamp": {...}, "reference": {...}}}
 //	  },
 //	  "findings": [{"id": "nginx-buffering", "severity": "warning", "title": "...",
@@ -43,11 +43,13 @@ import (
 //	  "problems": true                     // a finding of warning severity or worse
 //	}
 //
-// Times are milliseconds (fields ending in Ms); a time that never happened
-// (no headers, no event) is omitted.
+// Times are milliseconds (fields ending in Ms, of type Millis); a time
+// that never happened (no headers, no event) is omitted. The lanes' bursts,
+// disconnects and delay statistics are the analysis types themselves
+// (Bursts, Disconnect, DelayStats), not copies.
 type Report struct {
 	Start     time.Time              `json:"start"`
-	Duration  float64                `json:"durationMs"`
+	Duration  Millis                 `json:"durationMs"`
 	Reference string                 `json:"reference,omitempty"`
 	LaneOrder []string               `json:"laneOrder"`
 	Lanes     map[string]*LaneReport `json:"lanes"`
@@ -81,16 +83,16 @@ type LaneReport struct {
 	Events           int64              `json:"events"`
 	Bytes            int64              `json:"bytes"`
 	WireBytes        int64              `json:"wireBytes"`
-	TimeToHeaders    *float64           `json:"timeToHeadersMs,omitempty"`
-	TimeToFirstEvent *float64           `json:"timeToFirstEventMs,omitempty"`
+	TimeToHeaders    *Millis            `json:"timeToHeadersMs,omitempty"`
+	TimeToFirstEvent *Millis            `json:"timeToFirstEventMs,omitempty"`
 	EventsPerSecond  float64            `json:"eventsPerSecond"`
 	Comments         int                `json:"comments"`
 	Matching         *MatchReport       `json:"matching,omitempty"`
 	// NotCompared says why a lane was not compared with the reference:
 	// it does not carry the same stream.
-	NotCompared string            `json:"notCompared,omitempty"`
-	Bursts      BurstReport       `json:"bursts"`
-	Disconnects []DisconnectEntry `json:"disconnects,omitempty"`
+	NotCompared string       `json:"notCompared,omitempty"`
+	Bursts      Bursts       `json:"bursts"`
+	Disconnects []Disconnect `json:"disconnects,omitempty"`
 }
 
 // MatchReport summarizes how a lane's events paired with the reference's.
@@ -105,89 +107,27 @@ type MatchReport struct {
 	Extra   int `json:"extra"`
 }
 
-// BurstReport is Bursts with times in milliseconds.
-type BurstReport struct {
-	Reads       int         `json:"reads"`
-	EventReads  int         `json:"eventReads"`
-	Bursts      int         `json:"bursts"`
-	BurstEvents int         `json:"burstEvents"`
-	MaxEvents   int         `json:"maxEvents"`
-	MaxAt       float64     `json:"maxAtMs"`
-	InnerReads  int         `json:"innerReads"`
-	SplitReads  int         `json:"splitReads"`
-	StepSize    int         `json:"stepSize,omitempty"`
-	StepReads   int         `json:"stepReads,omitempty"`
-	MeanRead    float64     `json:"meanRead"`
-	Staircase   []StepEntry `json:"staircase,omitempty"`
-}
-
-// StepEntry is a Step with its time in milliseconds.
-type StepEntry struct {
-	At     float64 `json:"tMs"`
-	Conn   int     `json:"conn"`
-	Size   int     `json:"size"`
-	Total  int64   `json:"total"`
-	Events int     `json:"events"`
-}
-
-// DisconnectEntry is a Disconnect with times in milliseconds.
-type DisconnectEntry struct {
-	Conn            int                  `json:"conn"`
-	At              float64              `json:"atMs"`
-	Cause           inspector.CloseCause `json:"cause"`
-	Peer            inspector.CloseCause `json:"peer,omitempty"`
-	By              Closer               `json:"by"`
-	Err             string               `json:"err,omitempty"`
-	Idle            float64              `json:"idleMs"`
-	Lifetime        float64              `json:"lifetimeMs"`
-	LongestGap      float64              `json:"longestGapMs"`
-	Events          int64                `json:"events"`
-	LastID          string               `json:"lastId,omitempty"`
-	Reconnected     bool                 `json:"reconnected"`
-	ReconnectDelay  *float64             `json:"reconnectDelayMs,omitempty"`
-	LastEventIDSent string               `json:"lastEventIdSent,omitempty"`
-	FirstIDAfter    string               `json:"firstIdAfter,omitempty"`
-	Duplicated      int                  `json:"duplicated,omitempty"`
-	Skipped         int                  `json:"skipped,omitempty"`
-}
-
 // LaneDelay is a lane's per-event delay: the percentiles of its primary
 // source, and every source measured.
 type LaneDelay struct {
-	Source  DelaySource                  `json:"source"`
-	Count   int                          `json:"count"`
-	P50     float64                      `json:"p50Ms"`
-	P95     float64                      `json:"p95Ms"`
-	Max     float64                      `json:"maxMs"`
-	Sources map[DelaySource]DelaySummary `json:"sources"`
+	DelayStats                            // the primary source's
+	Sources    map[DelaySource]DelayStats `json:"sources"`
 }
 
-// DelaySummary is DelayStats in milliseconds.
-type DelaySummary struct {
-	Count int     `json:"count"`
-	Min   float64 `json:"minMs"`
-	P50   float64 `json:"p50Ms"`
-	P95   float64 `json:"p95Ms"`
-	Max   float64 `json:"maxMs"`
-}
-
-// ms converts a duration to milliseconds, rounded to the microsecond.
-func ms(d time.Duration) float64 {
-	return math.Round(float64(d)/float64(time.Microsecond)) / 1000
-}
-
-func msPtr(d time.Duration) *float64 {
+// happened returns a time that may not have happened (negative) for the
+// JSON form, which omits it then.
+func happened(d time.Duration) *Millis {
 	if d < 0 {
 		return nil
 	}
-	v := ms(d)
-	return &v
+	m := Millis(d)
+	return &m
 }
 
 // Analyze measures every lane of a snapshot and diagnoses it.
 func Analyze(snap *inspector.Snapshot, opts Options) *Report {
 	d := newDiag(snap, opts)
-	r := &Report{Start: snap.Start, Duration: ms(snap.End()),
+	r := &Report{Start: snap.Start, Duration: Millis(snap.End()),
 		Lanes: make(map[string]*LaneReport), Delay: make(map[string]*LaneDelay), Delays: make(map[int][]Delay)}
 	keys := laneKeys(snap)
 	for _, f := range d.lanes {
@@ -247,8 +187,8 @@ func laneReport(f *laneFacts) *LaneReport {
 		lr.Status, lr.Proto, lr.Headers = c.Status, c.Proto, c.ResponseHeader
 	}
 	if t := f.firstTiming(); t != nil {
-		lr.TimeToHeaders = msPtr(t.ToHeaders)
-		lr.TimeToFirstEvent = msPtr(t.ToFirstEvent)
+		lr.TimeToHeaders = happened(t.ToHeaders)
+		lr.TimeToFirstEvent = happened(t.ToFirstEvent)
 	}
 	if n := len(f.events); n > 1 {
 		if span := f.events[n-1].Arrival - f.events[0].Arrival; span > 0 {
@@ -268,24 +208,7 @@ func laneReport(f *laneFacts) *LaneReport {
 			}
 		}
 	}
-	b := f.bursts
-	lr.Bursts = BurstReport{Reads: b.Reads, EventReads: b.EventReads, Bursts: b.Bursts, BurstEvents: b.BurstEvents,
-		MaxEvents: b.MaxEvents, MaxAt: ms(b.MaxAt), InnerReads: b.InnerReads, SplitReads: b.SplitReads,
-		StepSize: b.StepSize, StepReads: b.StepReads, MeanRead: math.Round(b.MeanRead*10) / 10}
-	for _, s := range b.Staircase {
-		lr.Bursts.Staircase = append(lr.Bursts.Staircase, StepEntry{At: ms(s.At), Conn: s.Conn, Size: s.Size,
-			Total: s.Total, Events: s.Events})
-	}
-	for _, dc := range f.disconnects {
-		e := DisconnectEntry{Conn: dc.Conn, At: ms(dc.End), Cause: dc.Cause, Peer: dc.Peer, By: dc.By, Err: dc.Err,
-			Idle: ms(dc.Idle), Lifetime: ms(dc.Lifetime), LongestGap: ms(dc.LongestGap), Events: dc.Events,
-			LastID: dc.LastID, Reconnected: dc.Reconnected, LastEventIDSent: dc.LastEventIDSent,
-			FirstIDAfter: dc.FirstIDAfter, Duplicated: dc.Duplicated, Skipped: dc.Skipped}
-		if dc.Reconnected {
-			e.ReconnectDelay = msPtr(dc.ReconnectDelay)
-		}
-		lr.Disconnects = append(lr.Disconnects, e)
-	}
+	lr.Bursts, lr.Disconnects = *f.bursts, f.disconnects
 	return lr
 }
 
@@ -297,15 +220,15 @@ func laneDelay(f *laneFacts) *LaneDelay {
 	if f.matching != nil {
 		sources[DelayReference] = f.matching.Delays
 	}
-	ld := &LaneDelay{Sources: make(map[DelaySource]DelaySummary)}
+	ld := &LaneDelay{Sources: make(map[DelaySource]DelayStats)}
 	for _, src := range []DelaySource{DelayStamp, DelayReference, DelayTap} {
 		st := SummarizeDelays(sources[src])
 		if st.Count == 0 {
 			continue
 		}
-		ld.Sources[src] = DelaySummary{Count: st.Count, Min: ms(st.Min), P50: ms(st.P50), P95: ms(st.P95), Max: ms(st.Max)}
+		ld.Sources[src] = st
 		if ld.Count == 0 {
-			ld.Source, ld.Count, ld.P50, ld.P95, ld.Max = src, st.Count, ms(st.P50), ms(st.P95), ms(st.Max)
+			ld.DelayStats = st
 		}
 	}
 	if ld.Count == 0 {

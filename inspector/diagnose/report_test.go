@@ -41,17 +41,17 @@ func TestReportFiguresAndJSONShape(t *testing.T) {
 	if d.Events != 100 || p.Events != 100 || d.Role != diagnose.RoleDirect || p.Role != diagnose.RoleProxied {
 		t.Fatalf("direct %+v proxied %+v", d, p)
 	}
-	if *d.TimeToHeaders != 1 || *p.TimeToHeaders < 500 || p.Bursts.StepSize != 4096 {
+	if d.TimeToHeaders.Ms() != 1 || p.TimeToHeaders.Ms() < 500 || p.Bursts.StepSize != 4096 {
 		t.Fatalf("headers after %v and %v ms, step %d", *d.TimeToHeaders, *p.TimeToHeaders, p.Bursts.StepSize)
 	}
 	if p.Matching == nil || p.Matching.Method != diagnose.MatchByID || p.Matching.Matched != 100 {
 		t.Fatalf("matching %+v", p.Matching)
 	}
-	if dd := r.Delay["direct"]; dd == nil || dd.Source != diagnose.DelayStamp || dd.P50 != 1 || dd.Count != 100 {
+	if dd := r.Delay["direct"]; dd == nil || dd.Source != diagnose.DelayStamp || dd.P50.Ms() != 1 || dd.Count != 100 {
 		t.Fatalf("direct delay %+v, want stamp p50 1 ms over 100", dd)
 	}
 	pd := r.Delay["proxied"]
-	if pd == nil || pd.P50 < 100 || pd.Sources[diagnose.DelayReference].Count != 100 {
+	if pd == nil || pd.P50.Ms() < 100 || pd.Sources[diagnose.DelayReference].Count != 100 {
 		t.Fatalf("proxied delay %+v", pd)
 	}
 	if got := r.Delays[p.ID]; len(got) != 100 || got[0].Source != diagnose.DelayStamp {

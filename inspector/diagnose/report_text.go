@@ -5,7 +5,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"time"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // WriteText renders the report for a terminal: the figures first, so that
@@ -54,14 +55,13 @@ func key(r *Report, l *LaneReport) string {
 	return l.Name
 }
 
-func msText(v *float64) string {
+// msText formats a time that may never have happened (nil).
+func msText(v *Millis) string {
 	if v == nil {
 		return "never"
 	}
-	return fmtDur(time.Duration(*v * float64(time.Millisecond)))
+	return fmtDur(*v)
 }
-
-func msDur(v float64) string { return fmtDur(time.Duration(v * float64(time.Millisecond))) }
 
 func (r *Report) writeLanes(w io.Writer) {
 	fmt.Fprintln(w, "Lanes")
@@ -78,7 +78,7 @@ func (r *Report) writeLanes(w io.Writer) {
 		fmt.Fprintf(w, "  %s%s: %s  %s\n", k, role, status, l.URL)
 		fmt.Fprintf(w, "    %s, %s, %s; headers after %s, first event after %s; %.1f events/s\n",
 			plural(int64(l.Connections), "connection", "connections"), plural(l.Events, "event", "events"),
-			fmtBytes(l.Bytes), msText(l.TimeToHeaders), msText(l.TimeToFirstEvent), l.EventsPerSecond)
+			inspector.FormatBytes(l.Bytes), msText(l.TimeToHeaders), msText(l.TimeToFirstEvent), l.EventsPerSecond)
 		if m := l.Matching; m != nil {
 			fmt.Fprintf(w, "    against %s, matched by %s: %d matched, %d lost, %d extra", r.Reference, m.Method, m.Matched, m.Lost-m.Pending, m.Extra)
 			if m.Pending > 0 {
@@ -110,7 +110,7 @@ func (r *Report) writeDelays(w io.Writer) {
 			}
 			any = true
 			fmt.Fprintf(tw, "  %s\t%s\tp50 %s\tp95 %s\tmax %s\t(%s)\n", k, delaySourceText(src, r.Reference),
-				msDur(s.P50), msDur(s.P95), msDur(s.Max), plural(int64(s.Count), "event", "events"))
+				fmtDur(s.P50), fmtDur(s.P95), fmtDur(s.Max), plural(int64(s.Count), "event", "events"))
 			k = ""
 		}
 	}
@@ -141,7 +141,7 @@ func (r *Report) writeBursts(w io.Writer) {
 			plural(int64(b.Reads), "read", "reads"), b.SplitReads, b.InnerReads)
 		if b.Bursts > 0 {
 			line += fmt.Sprintf("; %s completed several events (%d events), up to %d in one read at %s",
-				plural(int64(b.Bursts), "read", "reads"), b.BurstEvents, b.MaxEvents, msDur(b.MaxAt))
+				plural(int64(b.Bursts), "read", "reads"), b.BurstEvents, b.MaxEvents, fmtDur(b.MaxAt))
 		} else if b.EventReads > 0 {
 			line += "; one event per read"
 		}
@@ -160,12 +160,12 @@ func (r *Report) writeDisconnects(w io.Writer) {
 		for _, d := range l.Disconnects {
 			any = true
 			line := fmt.Sprintf("connection %d closed by the %s (%s) at %s: %s after the last byte, %s after the request",
-				d.Conn+1, d.By, d.Cause, msDur(d.At), msDur(d.Idle), msDur(d.Lifetime))
+				d.Conn+1, d.By, d.Cause, fmtDur(d.End), fmtDur(d.Idle), fmtDur(d.Lifetime))
 			if d.Err != "" {
 				line += "; " + d.Err
 			}
 			if d.Reconnected {
-				line += fmt.Sprintf("; reconnected %s later", msText(d.ReconnectDelay))
+				line += fmt.Sprintf("; reconnected %s later", fmtDur(d.ReconnectDelay))
 				if d.LastEventIDSent != "" {
 					line += fmt.Sprintf(" with Last-Event-ID %q: %d duplicated, %d skipped",
 						d.LastEventIDSent, d.Duplicated, d.Skipped)

@@ -10,15 +10,6 @@ import (
 // Rules for buffering in the application itself: the buffer's signature is
 // on the lane fetched directly, which is what separates it from a proxy.
 
-func init() {
-	registerRule(&Rule{ID: "app-buffering",
-		Cause: "the application holds events back: no flush after each event, ETag middleware, output buffering",
-		check: checkAppBuffering})
-	registerRule(&Rule{ID: "buffering",
-		Cause: "events are held back somewhere between the server and here (no direct lane to tell where)",
-		check: checkBuffering})
-}
-
 // appBufferingFix lists the per-stack ways to flush each event.
 const appBufferingFix = `Flush after every event, and keep middleware from holding the body:
     Go:     call http.NewResponseController(w).Flush() (or w.(http.Flusher).Flush()) after each event,
@@ -153,7 +144,7 @@ func (f *laneFacts) heldConns() []ConnTiming {
 func (f *laneFacts) batchHold() (time.Duration, string) {
 	if len(f.stamps)*2 >= len(f.events) && len(f.stamps) > 0 {
 		st := SummarizeDelays(f.stamps)
-		return st.P95, fmt.Sprintf("%s: events waited up to %s in a batch (send stamps p95; p50 %s)", f.name(), fmtDur(st.P95), fmtDur(st.P50))
+		return st.P95.D(), fmt.Sprintf("%s: events waited up to %s in a batch (send stamps p95; p50 %s)", f.name(), fmtDur(st.P95), fmtDur(st.P50))
 	}
 	var gaps []time.Duration
 	for i := 1; i < len(f.reads); i++ {

@@ -13,12 +13,6 @@ import (
 
 // Rules about the browser side, from what the tap sees.
 
-func init() {
-	registerRule(&Rule{ID: "connection-limit",
-		Cause: "six or more concurrent HTTP/1.1 streams (one connection each) from one browser to one host: the next EventSource stays pending",
-		check: checkConnectionLimit})
-}
-
 // browserConnLimit is the per-host connection limit of browsers over HTTP/1.1.
 const browserConnLimit = 6
 

@@ -3,23 +3,13 @@ package diagnose
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Rules for compressed event streams. A compressor emits output only when
 // a block fills or it is told to flush; behind a buffering proxy the
 // stream then arrives all at once at its end.
-
-func init() {
-	registerRule(&Rule{ID: "proxy-compression",
-		Cause: "a proxy compresses the event stream (e.g. nginx gzip with text/event-stream in gzip_types)",
-		check: checkProxyCompression})
-	registerRule(&Rule{ID: "app-compression",
-		Cause: "compression middleware in the application compresses the event stream",
-		check: checkAppCompression})
-	registerRule(&Rule{ID: "compression",
-		Cause: "the event stream is compressed (no direct lane to tell by whom)",
-		check: checkCompression})
-}
 
 const proxyCompressionFix = `Do not compress the event stream in the proxy. In nginx, remove text/event-stream from gzip_types,
 or in the location that proxies the stream:
@@ -48,7 +38,7 @@ func compressionEvidence(f *laneFacts, ref *laneFacts) []string {
 		decoded += c.Bytes
 	}
 	if wire > 0 && decoded > 0 {
-		ev = append(ev, fmt.Sprintf("%s: %s on the wire for %s of events", f.name(), fmtBytes(wire), fmtBytes(decoded)))
+		ev = append(ev, fmt.Sprintf("%s: %s on the wire for %s of events", f.name(), inspector.FormatBytes(wire), inspector.FormatBytes(decoded)))
 	}
 	if s := f.bufferSign(ref); s.held() {
 		ev = append(ev, f.bufferEvidence(s, ref)...)
@@ -63,7 +53,7 @@ func compressionSeverity(f *laneFacts, ref *laneFacts) Severity {
 		return SeverityWarning
 	}
 	if f.role == RoleProxied {
-		if st := f.refDelays(); st.Count > 0 && st.P50 >= minNotableDelay {
+		if st := f.refDelays(); st.Count > 0 && st.P50.D() >= minNotableDelay {
 			return SeverityWarning
 		}
 	}

@@ -9,12 +9,6 @@ import (
 
 // Rules about streams that never got a response at all.
 
-func init() {
-	registerRule(&Rule{ID: "connect-failed",
-		Cause: "the request never got a response: the connection was refused, the name did not resolve, TLS failed, or the upstream was unreachable",
-		check: checkConnectFailed})
-}
-
 func checkConnectFailed(d *diag) []Finding {
 	var out []Finding
 	for _, l := range d.sseLanes() {

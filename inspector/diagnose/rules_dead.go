@@ -14,12 +14,6 @@ import (
 // browser's EventSource shows nothing in either case, so this is never a
 // clean result, whatever else the other rules see.
 
-func init() {
-	registerRule(&Rule{ID: "no-events",
-		Cause: "the stream delivered no event: no response headers, no body, or bytes that never form an event",
-		check: checkNoEvents})
-}
-
 // deadKind is what a stream without events received instead.
 type deadKind int
 
@@ -111,7 +105,7 @@ func unframedCause(s deadStream) (title, fix string) {
 	}
 	switch {
 	case !hasEOL:
-		return fmt.Sprintf("a line of %s never ended: no line break arrived, so no field was ever read", fmtBytes(s.bytes)),
+		return fmt.Sprintf("a line of %s never ended: no line break arrived, so no field was ever read", inspector.FormatBytes(s.bytes)),
 			"End every field line with \\n and every event with a blank line; a stream that writes one unending line " +
 				"(a JSON array streamed without newlines, a response that is not SSE) never dispatches an event."
 	case !hasData:
@@ -156,7 +150,7 @@ func deadFinding(l *laneFacts, s deadStream) Finding {
 	}
 	if s.discarded > 0 {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("%s: %s of an unfinished event were thrown away when the connection ended",
-			l.name(), fmtBytes(s.discarded)))
+			l.name(), inspector.FormatBytes(s.discarded)))
 	}
 	switch s.kind {
 	case deadNoHeaders:
@@ -181,7 +175,7 @@ func deadFinding(l *laneFacts, s deadStream) Finding {
 			"something to publish to this client (subscription, topic, authentication)."
 	default:
 		title, fix := unframedCause(s)
-		f.Title = fmt.Sprintf("%s: %s arrived but never formed an event: %s", l.name(), fmtBytes(s.bytes), title)
+		f.Title = fmt.Sprintf("%s: %s arrived but never formed an event: %s", l.name(), inspector.FormatBytes(s.bytes), title)
 		f.Fix = fix
 	}
 	return f

@@ -11,15 +11,6 @@ import (
 // Catch-all rules for a proxied lane that is slower than the direct one or
 // misses events, when no rule with a named cause explains it.
 
-func init() {
-	registerRule(&Rule{ID: "event-delay",
-		Cause: "events reach the proxied lane later than the direct one, with no buffering signature",
-		check: checkEventDelay})
-	registerRule(&Rule{ID: "lost-events",
-		Cause: "events the direct lane received never reached the proxied lane",
-		check: checkLostEvents})
-}
-
 // minNotableDelay is the median extra delay worth reporting: well above
 // loopback and LAN jitter, well below what users notice as "late".
 const minNotableDelay = 100 * time.Millisecond
@@ -73,7 +64,7 @@ func excessDelay(p, ref *laneFacts) (delayExcess, bool) {
 	if len(p.stamps)*2 >= len(p.events) && len(ref.stamps)*2 >= len(ref.events) && len(p.stamps) > 0 && len(ref.stamps) > 0 {
 		ps := SummarizeDelays(withoutFirsts(p.stamps, p.events))
 		rs := SummarizeDelays(withoutFirsts(ref.stamps, ref.events))
-		return delayExcess{p50: ps.P50 - rs.P50, p95: ps.P95 - rs.P95, jitter: rs.P95 - rs.P50, count: ps.Count,
+		return delayExcess{p50: ps.P50.D() - rs.P50.D(), p95: ps.P95.D() - rs.P95.D(), jitter: rs.P95.D() - rs.P50.D(), count: ps.Count,
 			how: fmt.Sprintf("send stamps: %s p50 %s, p95 %s; %s p50 %s, p95 %s (%d events, each connection's first left out)",
 				p.name(), fmtDur(ps.P50), fmtDur(ps.P95), ref.name(), fmtDur(rs.P50), fmtDur(rs.P95), ps.Count)}, true
 	}
@@ -84,7 +75,7 @@ func excessDelay(p, ref *laneFacts) (delayExcess, bool) {
 	if st.Count == 0 {
 		return delayExcess{}, false
 	}
-	return delayExcess{p50: st.P50, p95: st.P95, count: st.Count, how: p.delayEvidence(ref)}, true
+	return delayExcess{p50: st.P50.D(), p95: st.P95.D(), count: st.Count, how: p.delayEvidence(ref)}, true
 }
 
 // verdict says which percentile shows a sustained delay worth reporting,

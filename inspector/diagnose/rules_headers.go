@@ -12,24 +12,6 @@ import (
 // Rules over response headers: what makes EventSource fail for good, and
 // what invites caches and buffers to hold the stream.
 
-func init() {
-	registerRule(&Rule{ID: "http-status",
-		Cause: "the response status is not 200: EventSource fails for good (204 asks it to stop)",
-		check: checkHTTPStatus})
-	registerRule(&Rule{ID: "content-type",
-		Cause: "the Content-Type is missing or not text/event-stream: EventSource fails for good",
-		check: checkContentType})
-	registerRule(&Rule{ID: "cache-control",
-		Cause: "the response lacks Cache-Control: no-cache, so caches on the way may hold or replay it",
-		check: checkCacheControl})
-	registerRule(&Rule{ID: "cached-stream",
-		Cause: "a cache answered the request (Age or X-Cache headers): the stream is replayed, not live",
-		check: checkCachedStream})
-	registerRule(&Rule{ID: "unframed-body",
-		Cause: "an HTTP/1.0 or Connection: close response: the body has no chunking and ends only when the connection does",
-		check: checkUnframedBody})
-}
-
 // streamResponses calls fn for every connection of the stream lanes that
 // got a 200 response.
 func (d *diag) streamResponses(fn func(l *laneFacts, c *inspector.Conn)) {

@@ -8,20 +8,6 @@ import (
 // Rules for buffering between the origin and the client: seen on a lane
 // fetched through a proxy, absent from the same stream fetched directly.
 
-func init() {
-	// The ignored header comes first: when it is why nginx buffers, it is
-	// the cause to fix, and nginx-buffering the symptom.
-	registerRule(&Rule{ID: "x-accel-buffering-ignored",
-		Cause: "the X-Accel-Buffering header has a value nginx ignores (only yes or no count)",
-		check: checkXAccelBuffering})
-	registerRule(&Rule{ID: "nginx-buffering",
-		Cause: "nginx buffers the stream: proxy_buffering on with an upstream reply that is not chunked (HTTP/1.0)",
-		check: func(d *diag) []Finding { return checkProxyBuffering(d, true) }})
-	registerRule(&Rule{ID: "proxy-buffering",
-		Cause: "a proxy other than a known nginx buffers the stream",
-		check: func(d *diag) []Finding { return checkProxyBuffering(d, false) }})
-}
-
 // proxyBufferingFix is the fix when nginx is known to be the buffer.
 const nginxBufferingFix = `In the nginx location that proxies the stream, turn buffering off:
     proxy_buffering off;

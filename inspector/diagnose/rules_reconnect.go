@@ -4,12 +4,6 @@ import "fmt"
 
 // Rules about what happens across a reconnect.
 
-func init() {
-	registerRule(&Rule{ID: "last-event-id-ignored",
-		Cause: "the server ignores Last-Event-ID: after a reconnect its ids restart or repeat",
-		check: checkLastEventIDIgnored})
-}
-
 func checkLastEventIDIgnored(d *diag) []Finding {
 	var out []Finding
 	for _, l := range d.sseLanes() {

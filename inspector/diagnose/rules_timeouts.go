@@ -12,21 +12,6 @@ import (
 // they leave truncated, and the missing heartbeats that let idle timeouts
 // fire.
 
-func init() {
-	registerRule(&Rule{ID: "idle-timeout",
-		Cause: "something closes the connection N s after the last byte: an idle or read timeout",
-		check: checkIdleTimeout})
-	registerRule(&Rule{ID: "fixed-lifetime",
-		Cause: "something closes the connection N s after the request, however many events flow",
-		check: checkFixedLifetime})
-	registerRule(&Rule{ID: "truncated-chunked",
-		Cause: "a chunked body ended without its last chunk: a hop dropped the connection mid-stream",
-		check: checkTruncatedChunked})
-	registerRule(&Rule{ID: "no-heartbeat",
-		Cause: "the stream goes silent for long stretches without heartbeat comments",
-		check: checkNoHeartbeat})
-}
-
 // knownTimeout is a default timeout of a well-known component.
 type knownTimeout struct {
 	after time.Duration
@@ -105,7 +90,7 @@ func checkIdleTimeout(d *diag) []Finding {
 			continue // none, or the origin's own closes passed on
 		}
 		first := closes[0]
-		n := first.Idle
+		n := first.Idle.D()
 		f := Finding{ID: "idle-timeout", Severity: SeverityWarning, Confidence: 0.7, Lanes: []int{l.id()},
 			Fix: heartbeatFix(n)}
 		f.Title = fmt.Sprintf("%s is closed %s after its last byte: an idle timeout", l.name(), fmtSecs(n))
@@ -137,7 +122,7 @@ func checkIdleTimeout(d *diag) []Finding {
 				"chunked_transfer_encoding off; only makes that end look clean, the stream still ends early."
 		}
 		if l.role == RoleProxied {
-			if e := d.ref.openPast(first.End); e != "" {
+			if e := d.ref.openPast(first.End.D()); e != "" {
 				f.Evidence = append(f.Evidence, e+": the proxy closes, not the origin")
 			}
 		}
@@ -181,7 +166,7 @@ func (d *diag) lifetimeCloses(l *laneFacts) (closes []*Disconnect, known knownTi
 		}
 	}
 	for _, dc := range cands {
-		k, isKnown := matchKnown(dc.Lifetime, lifetimeDefaults)
+		k, isKnown := matchKnown(dc.Lifetime.D(), lifetimeDefaults)
 		if oneEvent[dc] {
 			// Nothing but the known lifetime tells this close from an
 			// idle one: the silence began right after the request.
@@ -193,12 +178,12 @@ func (d *diag) lifetimeCloses(l *laneFacts) (closes []*Disconnect, known knownTi
 		}
 		repeated := false
 		for _, o := range cands {
-			tol := max(250*time.Millisecond, dc.Lifetime/50)
-			if o != dc && (o.Lifetime-dc.Lifetime).Abs() <= tol {
+			tol := max(250*time.Millisecond, dc.Lifetime.D()/50)
+			if o != dc && (o.Lifetime.D()-dc.Lifetime.D()).Abs() <= tol {
 				repeated = true
 			}
 		}
-		refFlowing := l.role == RoleProxied && d.ref.eventsBetween(dc.End, dc.End+time.Second) > 0 && d.ref.openPast(dc.End) != ""
+		refFlowing := l.role == RoleProxied && d.ref.eventsBetween(dc.End.D(), dc.End.D()+time.Second) > 0 && d.ref.openPast(dc.End.D()) != ""
 		cut := abrupt(dc)
 		if isKnown && (cut || repeated || refFlowing) || repeated && (cut || refFlowing) || cut && refFlowing {
 			closes = append(closes, dc)
@@ -238,7 +223,7 @@ func checkFixedLifetime(d *diag) []Finding {
 				l.name(), dc.Conn+1, dc.By, dc.Cause, fmtSecs(dc.Lifetime), fmtDur(dc.Idle), dc.Events))
 		}
 		if l.role == RoleProxied {
-			if e := d.ref.openPast(closes[0].End); e != "" {
+			if e := d.ref.openPast(closes[0].End.D()); e != "" {
 				f.Evidence = append(f.Evidence, e+": the proxy ends the stream, not the origin")
 			}
 		}

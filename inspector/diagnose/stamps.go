@@ -19,14 +19,14 @@ import (
 type StampSpec struct {
 	// Field is the JSON field holding the send time; a dotted path reaches
 	// into nested objects ("meta.sent").
-	Field string `json:"field,omitempty"`
+	Field string
 	// Regex, used when Field is empty, finds the send time in the raw data:
 	// its first capture group, or the whole match when it has none.
-	Regex string `json:"regex,omitempty"`
+	Regex string
 	// Unit is the unit of a numeric send time since the Unix epoch: "s",
 	// "ms", "us" or "ns". Empty guesses it from the magnitude, which is
 	// unambiguous for present-day times. Strings in RFC 3339 form need no unit.
-	Unit string `json:"unit,omitempty"`
+	Unit string
 }
 
 // builtinStampField is the field the built-in origin stamps its events with.
