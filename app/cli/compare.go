@@ -81,6 +81,7 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
 	}
+	probeProxy(ctx, env, sess, reqs[1].URL)
 	snap := sess.Snapshot()
 	opts.Reference = reference
 	report := diagnose.Analyze(snap, opts)

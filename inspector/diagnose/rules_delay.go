@@ -18,10 +18,11 @@ const minNotableDelay = 100 * time.Millisecond
 // minNotableTail is the same for the 95th percentile.
 const minNotableTail = 250 * time.Millisecond
 
-// minDelayEvents is how many events a delay verdict needs: with fewer, a
-// percentile is one or two events, and one scheduler stall on a loaded
-// machine would make it.
-const minDelayEvents = 20
+// minDelayEvents is how many events a verdict on the median needs: then
+// at least five events were late, which one scheduler stall on a loaded
+// machine does not make (it delays both lanes' readers alike, and the
+// comparison cancels it).
+const minDelayEvents = 10
 
 // minTailEvents is how many events a verdict on the 95th percentile
 // needs, so that it stands for at least three late events, not one.
@@ -31,6 +32,7 @@ const minTailEvents = 60
 // reference's, at two percentiles, with the reference's own jitter.
 type delayExcess struct {
 	p50, p95 time.Duration
+	later50  time.Duration // p50 over the later half of the events: a delay that lasts
 	jitter   time.Duration // the reference's own p95 − p50 (stamps only)
 	count    int
 	how      string
@@ -62,20 +64,23 @@ func withoutFirsts(ds []Delay, events []inspector.EventMeta) []Delay {
 // of when each connection started), else from the matched arrivals.
 func excessDelay(p, ref *laneFacts) (delayExcess, bool) {
 	if len(p.stamps)*2 >= len(p.events) && len(ref.stamps)*2 >= len(ref.events) && len(p.stamps) > 0 && len(ref.stamps) > 0 {
-		ps := SummarizeDelays(withoutFirsts(p.stamps, p.events))
-		rs := SummarizeDelays(withoutFirsts(ref.stamps, ref.events))
-		return delayExcess{p50: ps.P50.D() - rs.P50.D(), p95: ps.P95.D() - rs.P95.D(), jitter: rs.P95.D() - rs.P50.D(), count: ps.Count,
+		pd, rd := withoutFirsts(p.stamps, p.events), withoutFirsts(ref.stamps, ref.events)
+		ps, rs := SummarizeDelays(pd), SummarizeDelays(rd)
+		later := SummarizeDelays(pd[len(pd)/2:]).P50.D() - SummarizeDelays(rd[len(rd)/2:]).P50.D()
+		return delayExcess{p50: ps.P50.D() - rs.P50.D(), p95: ps.P95.D() - rs.P95.D(), later50: later,
+			jitter: rs.P95.D() - rs.P50.D(), count: ps.Count,
 			how: fmt.Sprintf("send stamps: %s p50 %s, p95 %s; %s p50 %s, p95 %s (%d events, each connection's first left out)",
 				p.name(), fmtDur(ps.P50), fmtDur(ps.P95), ref.name(), fmtDur(rs.P50), fmtDur(rs.P95), ps.Count)}, true
 	}
 	if p.matching == nil {
 		return delayExcess{}, false
 	}
-	st := SummarizeDelays(withoutFirsts(p.matching.Delays, p.events))
+	ds := withoutFirsts(p.matching.Delays, p.events)
+	st := SummarizeDelays(ds)
 	if st.Count == 0 {
 		return delayExcess{}, false
 	}
-	return delayExcess{p50: st.P50.D(), p95: st.P95.D(), count: st.Count, how: p.delayEvidence(ref)}, true
+	return delayExcess{p50: st.P50.D(), p95: st.P95.D(), later50: SummarizeDelays(ds[len(ds)/2:]).P50.D(), count: st.Count, how: p.delayEvidence(ref)}, true
 }
 
 // verdict says which percentile shows a sustained delay worth reporting,
@@ -84,8 +89,8 @@ func (x delayExcess) verdict() string {
 	switch {
 	case x.count < minDelayEvents:
 		return ""
-	case x.p50 >= minNotableDelay:
-		return "p50"
+	case x.p50 >= minNotableDelay && x.later50 >= minNotableDelay:
+		return "p50" // late throughout, not only while the stream started
 	case x.count >= minTailEvents && x.p95 >= max(minNotableTail, 3*x.jitter):
 		return "p95"
 	}

@@ -176,3 +176,17 @@ func TestUnrelatedLanesAreNotMatched(t *testing.T) {
 		}
 	}
 }
+
+func TestDelayOnlyWhileTheStreamStartsIsNotAnEventDelay(t *testing.T) {
+	s := it.NewSession()
+	flowing(s, "direct", 30, 100, it.Ms(25))
+	p := s.Lane("proxied").Connect(0, "").Respond(it.Ms(500))
+	for i := range 30 {
+		// Held half a second while the stream starts (more than half the
+		// events late), then on time.
+		at := max(it.Ms(2+25*i), it.Ms(505)) + it.Ms(1)
+		p.Read(at, it.Numbered(i, 100))
+	}
+	p.Close(it.Ms(800), inspector.CauseEOF)
+	requireNone(t, diagnoseRules(s), "event-delay")
+}
