@@ -320,9 +320,11 @@ func (o *DeadOrigin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // HTTP10Origin is a raw HTTP/1.0 server: its replies have no chunking and
 // no Content-Length, so a body ends only when the connection closes, as
-// an old server or a CGI gateway answers. It flushes each event.
+// an old server or a CGI gateway answers. It flushes each event unless
+// NoFlush is set; then its writes leave in 4096-byte blocks.
 type HTTP10Origin struct {
 	Cadence
+	NoFlush bool
 	// URL is the base URL, set by Start.
 	URL string
 
@@ -364,11 +366,16 @@ func (o *HTTP10Origin) serve(c net.Conn) {
 	if err != nil {
 		return
 	}
-	_, _ = fmt.Fprint(c, "HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n")
+	w := bufio.NewWriterSize(c, 4096)
+	_, _ = fmt.Fprint(w, "HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n")
 	o.run(req, func(seq int) error {
-		_, err := fmt.Fprint(c, StampedEvent(seq, time.Now(), o.size()))
+		_, err := fmt.Fprint(w, StampedEvent(seq, time.Now(), o.size()))
+		if !o.NoFlush && err == nil {
+			err = w.Flush()
+		}
 		return err
 	})
+	_ = w.Flush()
 }
 
 // StartHandler serves h on 127.0.0.1 until the test ends.
