@@ -52,6 +52,9 @@ type Scenario struct {
 	// Fast scenarios run in the default test run; the others only with
 	// the full matrix.
 	Fast bool
+	// ProxiedReference makes the proxied lane the reference, as a user
+	// who picked the wrong lane would.
+	ProxiedReference bool
 }
 
 // Recording is what one variant's run produced.
@@ -107,8 +110,12 @@ func Record(t testing.TB, sc *Scenario, v Variant) *Recording {
 		s.Stop()
 		<-s.Done()
 	}
+	ref := subs[0]
+	if sc.ProxiedReference && len(subs) > 1 {
+		ref = subs[1]
+	}
 	snap := sess.Snapshot()
-	return &Recording{Snapshot: snap, Report: diagnose.Analyze(snap, diagnose.Options{Reference: subs[0].Lane().ID()})}
+	return &Recording{Snapshot: snap, Report: diagnose.Analyze(snap, diagnose.Options{Reference: ref.Lane().ID()})}
 }
 
 // Text is the recording's report as the CLI prints it.
