@@ -27,6 +27,8 @@ import (
 //	      "timeToHeadersMs": 812.4, "timeToFirstEventMs": 812.5,
 //	      "eventsPerSecond": 19.9, "comments": 0,
 //	      "matching": {"method": "id", "matched": 80, "lost": 0, "extra": 0},
+//	      "notCompared": "...",            // set instead of matching on a lane
+//	                                       // that does not carry the reference's stream
 //	      "bursts": {"reads": 5, "eventReads": 5, "bursts": 5, "burstEvents": 80,
 //	                 "maxEvents": 21, "maxAtMs": 1020.1, "innerReads": 4, "splitReads": 4,
 //	                 "stepSize": 4096, "stepReads": 4, "meanRead": 3280,
