@@ -20,7 +20,7 @@ import (
 const probeHeaderSize = 20 << 10
 
 // probeTimeout bounds a probe: it must not hold up a recording.
-const probeTimeout = 3 * time.Second
+const probeTimeout = 2 * time.Second
 
 // ProbeServer sends one side request to the host of rawURL that a proxy
 // answers itself (a request with an oversized header) and records the
