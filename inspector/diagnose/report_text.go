@@ -140,6 +140,10 @@ func (r *Report) writeBursts(w io.Writer) {
 			continue // no body recorded: nothing to say about reads
 		}
 		b := l.Bursts
+		if l.Events == 0 {
+			fmt.Fprintf(w, "  %s: %s, no event completed\n", key(r, l), plural(int64(b.Reads), "read", "reads"))
+			continue
+		}
 		line := fmt.Sprintf("%s; %d of %d reads ended inside an event",
 			plural(int64(b.Reads), "read", "reads"), b.SplitReads, b.InnerReads)
 		if b.Bursts > 0 {

@@ -107,4 +107,7 @@ func TestFlowEvidenceOfALaneWithoutEvents(t *testing.T) {
 	if strings.Contains(b.String(), "No problems found") || !r.Problems {
 		t.Fatalf("a stream without events passed:\n%s", b.String())
 	}
+	if !strings.Contains(b.String(), "stream: 1 read, no event completed") || strings.Contains(b.String(), "reads ended inside an event") {
+		t.Fatalf("the bursts line of a lane without events:\n%s", b.String())
+	}
 }
