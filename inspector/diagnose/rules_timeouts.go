@@ -126,6 +126,11 @@ func checkIdleTimeout(d *diag) []Finding {
 				f.Evidence = append(f.Evidence, e+": the proxy closes, not the origin")
 			}
 		}
+		if first.Lifetime.D()-first.Idle.D() <= max(500*time.Millisecond, first.Lifetime.D()/10) {
+			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: the only bytes came right after the request, so a timer counted "+
+				"from the request (a fixed lifetime of %s) fits as well; events sent more often would tell them apart",
+				l.name(), fmtSecs(first.Lifetime.D())))
+		}
 		if c := l.comments(); c == 0 {
 			f.Evidence = append(f.Evidence, l.name()+": no heartbeat comments seen")
 		}

@@ -190,3 +190,12 @@ func TestDelayOnlyWhileTheStreamStartsIsNotAnEventDelay(t *testing.T) {
 	p.Close(it.Ms(800), inspector.CauseEOF)
 	requireNone(t, diagnoseRules(s), "event-delay")
 }
+
+func TestIdleOrLifetimeAmbiguitySaidWhenOnlyTheFirstBytesCame(t *testing.T) {
+	s := it.NewSession()
+	l := s.Lane("direct").Connect(0, "").Respond(it.Ms(1))
+	l.Read(it.Ms(5), it.Numbered(0, 50))
+	l.Close(it.Sec(2.005), inspector.CauseIncompleteChunked)
+	f := requireFinding(t, diagnoseRules(s), "idle-timeout")
+	requireEvidence(t, f, "a fixed lifetime of 2.00 s", "fits as well")
+}
