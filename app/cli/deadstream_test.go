@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -28,5 +29,22 @@ func TestCompareDeadStreamIsAnError(t *testing.T) {
 				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 			}
 		})
+	}
+}
+
+// The bytes a dead stream sent survive a saved session: diagnose names
+// them as compare did.
+func TestDiagnoseSavedDeadStreamShowsWhatArrived(t *testing.T) {
+	if testing.Short() {
+		t.Skip("records for 1 s")
+	}
+	origin := it.StartHandler(t, &it.DeadOrigin{Kind: it.DeadJSONLines, Cadence: it.Cadence{Count: 10, Size: 50}})
+	session := filepath.Join(t.TempDir(), "dead.ssei")
+	if code, out, errOut := run(t, "compare", "--duration", "1s", "-o", session, origin.URL+"/a", origin.URL+"/b"); code != ExitFindings {
+		t.Fatalf("compare: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut := run(t, "diagnose", session)
+	if code != ExitFindings || !strings.Contains(out, "without the data: prefix") || !strings.Contains(out, `first bytes "{\"seq\":1`) {
+		t.Fatalf("diagnose: exit %d\n%s\n%s", code, out, errOut)
 	}
 }
