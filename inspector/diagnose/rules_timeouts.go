@@ -126,6 +126,9 @@ func checkIdleTimeout(d *diag) []Finding {
 				f.Evidence = append(f.Evidence, e+": the proxy closes, not the origin")
 			}
 		}
+		if who, ev := d.proxyName(l); who != "" && l.role != RoleDirect {
+			f.Evidence = append(f.Evidence, fmt.Sprintf("the proxy on %s's path is %s (%s)", l.name(), who, ev))
+		}
 		if first.Lifetime.D()-first.Idle.D() <= max(500*time.Millisecond, first.Lifetime.D()/10) {
 			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: the only bytes came right after the request, so a timer counted "+
 				"from the request (a fixed lifetime of %s) fits as well; events sent more often would tell them apart",
