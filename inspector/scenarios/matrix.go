@@ -87,7 +87,7 @@ var Matrix = []*Scenario{
 	{Name: "nginx-http10-upstream", Stack: "nginx defaults + HTTP/1.0 origin", For: 10 * time.Second,
 		Broken: Variant{Origin: http10(it.Cadence{Count: 80, Every: 25 * time.Millisecond}), Proxy: nginx("", "")},
 		Fixed:  Variant{Origin: http10(it.Cadence{Count: 80, Every: 25 * time.Millisecond}), Proxy: nginx(buffersOff, "")},
-		Expect: Expect{ID: "nginx-buffering", Severity: diagnose.SeverityWarning, FixHas: "proxy_buffering off;"}},
+		Expect: Expect{ID: "nginx-buffering", Severity: diagnose.SeverityWarning, FixHas: "proxy_http_version 1.1 is not enough"}},
 	{Name: "nginx-gzip", Stack: "nginx gzip on for event-stream + Go origin", For: 10 * time.Second,
 		Broken: Variant{Origin: stamped(80, nil), Proxy: nginx(http11, "gzip on;\ngzip_types text/event-stream;")},
 		Fixed:  Variant{Origin: stamped(80, nil), Proxy: nginx(http11, "gzip on;")},
