@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean
+.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean scenarios
 
 run: deps-run build
 	./$(BIN) demo
@@ -43,6 +43,18 @@ bench-tap: deps-test
 # TestTapLoad scaled down to 200 streams for 10 s).
 load-tap: deps-test
 	SSEI_LOAD=1 $(GO) test -run TestTapLoad -count=1 -timeout 30m -v ./proxytap
+
+# The diagnosis scenario matrix on real nginx, HAProxy, Apache and Caddy:
+# every scenario broken and fixed, then the fixed variants again while a
+# CPU burner keeps every core busy. Each run prints the precision/recall
+# table; make test runs the fast subset.
+scenarios: deps-test
+	@for mode in full burn; do \
+		out=$$(mktemp); \
+		SSEI_SCENARIOS=$$mode $(GO) test -count=1 -run TestMatrix -timeout 20m -v ./inspector/scenarios >$$out 2>&1; st=$$?; \
+		grep -v '^[[:space:]]*{"level' $$out; rm -f $$out; \
+		[ $$st -eq 0 ] || exit $$st; \
+	done
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse

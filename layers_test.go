@@ -26,6 +26,8 @@ var layers = []layer{
 	{pkg: "inspector", allow: []string{"inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "inspector/diagnose", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "inspector/capture", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/", "runtime/cgo"}},
+	{pkg: "inspector/inspectortest", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
+	{pkg: "inspector/scenarios", allow: []string{"inspector", "inspector/sse", "inspector/diagnose", "inspector/inspectortest"}, forbid: []string{"fyne.io/"}},
 	{pkg: "proxytap", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/origin", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/plot", forbid: []string{"fyne.io/"}},

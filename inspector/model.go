@@ -93,6 +93,11 @@ type Conn struct {
 	Discarded int64
 	// Peer is how the other end of a tapped connection ended (browser side).
 	Peer CloseCause
+	// Head and Tail are the first and the last BodySampleSize decoded body
+	// bytes of a connection that has delivered no event; nil once one
+	// completes.
+	Head []byte
+	Tail []byte
 }
 
 // Open reports whether the connection has not ended yet.

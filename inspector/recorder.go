@@ -39,6 +39,7 @@ func (r *ConnRecorder) Feed(at, delivered time.Duration, wire int, decoded []byt
 	}
 	r.arrival, r.delivered = at, delivered
 	r.Parser.Feed(decoded, idx, r.emit)
+	r.Lane.sampleBody(r.Conn, decoded)
 }
 
 // End records the end of the connection. The parser discards an

@@ -63,6 +63,10 @@ type connRecord struct {
 	Err            string        `json:"err,omitempty"`
 	Discarded      int64         `json:"discarded,omitempty"`
 	Peer           CloseCause    `json:"peer,omitempty"`
+	// Head and Tail are set on connections without events only: they
+	// show what such a stream sent instead.
+	Head []byte `json:"head,omitempty"`
+	Tail []byte `json:"tail,omitempty"`
 }
 
 type readFileRecord struct {
@@ -125,11 +129,13 @@ func (r *laneRecord) info() LaneInfo {
 }
 
 func connRecordOf(lane int, c *Conn) connRecord {
-	return connRecord{Rec: "conn", Lane: lane, Index: c.Index, Start: c.Start, Method: c.Method, URL: c.URL,
+	r := connRecord{Rec: "conn", Lane: lane, Index: c.Index, Start: c.Start, Method: c.Method, URL: c.URL,
 		RequestHeader: c.RequestHeader, LastEventID: c.LastEventID, Redirects: c.Redirects, Status: c.Status,
 		Proto: c.Proto, ResponseHeader: c.ResponseHeader, HeadersAt: c.HeadersAt, FirstByteAt: c.FirstByteAt,
 		WireBytes: c.WireBytes, Bytes: c.Bytes, Reads: c.Reads, Events: c.Events, End: c.End, Cause: c.Cause,
 		Err: c.Err, Discarded: c.Discarded, Peer: c.Peer}
+	r.Head, r.Tail = c.Head, c.Tail
+	return r
 }
 
 func (r *connRecord) conn() Conn {
@@ -137,7 +143,7 @@ func (r *connRecord) conn() Conn {
 		LastEventID: r.LastEventID, Redirects: r.Redirects, Status: r.Status, Proto: r.Proto,
 		ResponseHeader: r.ResponseHeader, HeadersAt: r.HeadersAt, FirstByteAt: r.FirstByteAt, WireBytes: r.WireBytes,
 		Bytes: r.Bytes, Reads: r.Reads, Events: r.Events, End: r.End, Cause: r.Cause, Err: r.Err,
-		Discarded: r.Discarded, Peer: r.Peer}
+		Discarded: r.Discarded, Peer: r.Peer, Head: r.Head, Tail: r.Tail}
 }
 
 func readRecordOf(lane int, rd Read) readFileRecord {

@@ -94,6 +94,7 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
 	}
+	probeProxy(ctx, env, sess, reqs[1].URL)
 	snap := sess.Snapshot()
 	opts.Reference = lanes[0]
 	if len(lanes) > 2 {

@@ -3,6 +3,8 @@ package diagnose
 import (
 	"fmt"
 	"time"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // The signature of a buffer, shared by the rules that name who buffers.
@@ -118,6 +120,10 @@ func (f *laneFacts) bufferEvidence(s bufferSign, ref *laneFacts) []string {
 // flowEvidence describes a lane that is not buffered, for contrast.
 func (f *laneFacts) flowEvidence() string {
 	b := f.bursts
+	if len(f.events) == 0 {
+		return fmt.Sprintf("%s: no event completed (%s in %s)", f.name(), inspector.FormatBytes(f.snap.Bytes()),
+			plural(int64(len(f.reads)), "read", "reads"))
+	}
 	single := b.EventReads - b.Bursts
 	return fmt.Sprintf("%s: %d of %d events arrived one to a read; %d of %d reads ended inside an event",
 		f.name(), single, len(f.events), b.SplitReads, b.InnerReads)

@@ -69,6 +69,7 @@ type laneFacts struct {
 	bursts      *Bursts
 	disconnects []Disconnect
 	matching    *Matching // proxied lanes: pairing with the reference
+	notCompared string    // why a subscription lane was not compared with the reference
 	stamps      []Delay
 	stampErr    error
 	taps        []Delay
@@ -119,8 +120,12 @@ func newDiag(snap *inspector.Snapshot, opts Options) *diag {
 	if d.ref != nil {
 		for _, f := range d.lanes {
 			if f != d.ref && (f.snap.Info.Kind == inspector.LaneSubscription || f.snap.Info.Kind == inspector.LaneCapture) {
+				m := matchLanes(d.ref.snap, f.snap, d.ref.events, f.events)
+				if f.notCompared = notSameStream(d.ref, f, m); f.notCompared != "" {
+					continue
+				}
 				f.role = RoleProxied
-				f.matching = matchLanes(d.ref.snap, f.snap, d.ref.events, f.events)
+				f.matching = m
 			}
 		}
 	}

@@ -113,7 +113,7 @@ func TestRulesRegistered(t *testing.T) {
 	want := []string{"nginx-buffering", "proxy-buffering", "x-accel-buffering-ignored", "app-buffering", "buffering",
 		"proxy-compression", "app-compression", "compression", "idle-timeout", "fixed-lifetime", "truncated-chunked",
 		"no-heartbeat", "http-status", "content-type", "cache-control", "cached-stream", "unframed-body",
-		"last-event-id-ignored", "connection-limit", "event-delay", "lost-events", "connect-failed"}
+		"last-event-id-ignored", "connection-limit", "event-delay", "lost-events", "connect-failed", "no-events"}
 	have := map[string]string{}
 	for _, r := range diagnose.Rules() {
 		have[r.ID] = r.Cause

@@ -91,48 +91,8 @@ func MeasureDisconnects(lane *inspector.LaneSnapshot) []Disconnect {
 }
 
 func measureDisconnects(lane *inspector.LaneSnapshot, reads []inspector.Read, events []inspector.EventMeta) []Disconnect {
-	perConn := make([]connEvents, len(lane.Conns))
-	prevID := make([]string, len(lane.Conns))
-	for i, c := range lane.Conns {
-		prevID[i] = c.LastEventID
-	}
-	for i := range events {
-		e := &events[i]
-		if e.Conn < 0 || e.Conn >= len(perConn) {
-			continue
-		}
-		ce := &perConn[e.Conn]
-		ce.count++
-		// An event that did not change the last event ID set none of its
-		// own: it only inherits one, which says nothing about resuming.
-		if e.ID != "" && e.ID != prevID[e.Conn] {
-			ce.ownIDs = append(ce.ownIDs, e.ID)
-		}
-		prevID[e.Conn] = e.ID
-		ce.lastID = e.ID
-	}
-
-	type silence struct{ last, longest time.Duration }
-	gaps := make([]silence, len(lane.Conns))
-	for i, c := range lane.Conns {
-		gaps[i].last = c.HeadersAt
-		if gaps[i].last == 0 {
-			gaps[i].last = c.Start
-		}
-	}
-	lastByte := make([]time.Duration, len(lane.Conns))
-	for _, r := range reads {
-		if r.WireSize == 0 || r.Conn < 0 || r.Conn >= len(gaps) {
-			continue
-		}
-		g := &gaps[r.Conn]
-		if d := r.At - g.last; d > g.longest {
-			g.longest = d
-		}
-		g.last = r.At
-		lastByte[r.Conn] = r.At
-	}
-
+	perConn := eventsPerConn(lane, events)
+	longest, lastByte := silencesPerConn(lane, reads)
 	var out []Disconnect
 	seenIDs := make(map[string]struct{})
 	lastID := ""
@@ -149,7 +109,7 @@ func measureDisconnects(lane *inspector.LaneSnapshot, reads []inspector.Read, ev
 		}
 		d := Disconnect{Lane: lane.Info.ID, Conn: i, Start: Millis(c.Start), End: Millis(c.End), Cause: c.Cause, Peer: c.Peer,
 			Err: c.Err, By: closerOf(c), LastByte: Millis(lastByte[i]), Lifetime: Millis(c.End - c.Start),
-			LongestGap: Millis(gaps[i].longest), Events: perConn[i].count, Discarded: c.Discarded, LastID: lastID}
+			LongestGap: Millis(longest[i]), Events: perConn[i].count, Discarded: c.Discarded, LastID: lastID}
 		alive := lastByte[i]
 		if alive == 0 {
 			alive = c.HeadersAt
@@ -176,6 +136,55 @@ func measureDisconnects(lane *inspector.LaneSnapshot, reads []inspector.Read, ev
 		out = append(out, d)
 	}
 	return out
+}
+
+// eventsPerConn gathers each connection's event count and ids.
+func eventsPerConn(lane *inspector.LaneSnapshot, events []inspector.EventMeta) []connEvents {
+	perConn := make([]connEvents, len(lane.Conns))
+	prevID := make([]string, len(lane.Conns))
+	for i, c := range lane.Conns {
+		prevID[i] = c.LastEventID
+	}
+	for i := range events {
+		e := &events[i]
+		if e.Conn < 0 || e.Conn >= len(perConn) {
+			continue
+		}
+		ce := &perConn[e.Conn]
+		ce.count++
+		// An event that did not change the last event ID set none of its
+		// own: it only inherits one, which says nothing about resuming.
+		if e.ID != "" && e.ID != prevID[e.Conn] {
+			ce.ownIDs = append(ce.ownIDs, e.ID)
+		}
+		prevID[e.Conn] = e.ID
+		ce.lastID = e.ID
+	}
+	return perConn
+}
+
+// silencesPerConn returns, per connection, the longest silence before its
+// last byte (from the headers, or the request, to the first byte, or
+// between two reads) and when its last byte arrived (0 if none did).
+func silencesPerConn(lane *inspector.LaneSnapshot, reads []inspector.Read) (longest, lastByte []time.Duration) {
+	last := make([]time.Duration, len(lane.Conns))
+	longest = make([]time.Duration, len(lane.Conns))
+	lastByte = make([]time.Duration, len(lane.Conns))
+	for i, c := range lane.Conns {
+		last[i] = c.HeadersAt
+		if last[i] == 0 {
+			last[i] = c.Start
+		}
+	}
+	for _, r := range reads {
+		if r.WireSize == 0 || r.Conn < 0 || r.Conn >= len(last) {
+			continue
+		}
+		longest[r.Conn] = max(longest[r.Conn], r.At-last[r.Conn])
+		last[r.Conn] = r.At
+		lastByte[r.Conn] = r.At
+	}
+	return longest, lastByte
 }
 
 // resumeFaults counts the events a reconnect replayed and the ids it

@@ -27,6 +27,8 @@ import (
 //	      "timeToHeadersMs": 812.4, "timeToFirstEventMs": 812.5,
 //	      "eventsPerSecond": 19.9, "comments": 0,
 //	      "matching": {"method": "id", "matched": 80, "lost": 0, "extra": 0},
+//	      "notCompared": "...",            // set instead of matching on a lane
+//	                                       // that does not carry the reference's stream
 //	      "bursts": {"reads": 5, "eventReads": 5, "bursts": 5, "burstEvents": 80,
 //	                 "maxEvents": 21, "maxAtMs": 1020.1, "innerReads": 4, "splitReads": 4,
 //	                 "stepSize": 4096, "stepReads": 4, "meanRead": 3280,
@@ -95,8 +97,11 @@ type LaneReport struct {
 	EventsPerSecond  float64            `json:"eventsPerSecond"`
 	Comments         int                `json:"comments"`
 	Matching         *MatchReport       `json:"matching,omitempty"`
-	Bursts           Bursts             `json:"bursts"`
-	Disconnects      []Disconnect       `json:"disconnects,omitempty"`
+	// NotCompared says why a lane was not compared with the reference:
+	// it does not carry the same stream.
+	NotCompared string       `json:"notCompared,omitempty"`
+	Bursts      Bursts       `json:"bursts"`
+	Disconnects []Disconnect `json:"disconnects,omitempty"`
 }
 
 // MatchReport summarizes how a lane's events paired with the reference's.
@@ -201,6 +206,7 @@ func laneReport(f *laneFacts) *LaneReport {
 			lr.EventsPerSecond = math.Round(float64(n-1)/span.Seconds()*100) / 100
 		}
 	}
+	lr.NotCompared = f.notCompared
 	if m := f.matching; m != nil {
 		lr.Matching = &MatchReport{Method: m.Method, Matched: len(m.Matches), Lost: len(m.Lost), Extra: len(m.Extra)}
 		var lastRef int64 = -1

@@ -87,6 +87,9 @@ func (r *Report) writeLanes(w io.Writer) {
 			}
 			fmt.Fprintln(w)
 		}
+		if l.NotCompared != "" {
+			fmt.Fprintf(w, "    not compared with %s: %s\n", r.Reference, l.NotCompared)
+		}
 	}
 	fmt.Fprintln(w)
 }
@@ -134,7 +137,14 @@ func delaySourceText(src DelaySource, ref string) string {
 func (r *Report) writeBursts(w io.Writer) {
 	fmt.Fprintln(w, "Bursts")
 	for _, l := range r.ordered() {
+		if l.Kind == inspector.LaneRequest {
+			continue // no body recorded: nothing to say about reads
+		}
 		b := l.Bursts
+		if l.Events == 0 {
+			fmt.Fprintf(w, "  %s: %s, no event completed\n", key(r, l), plural(int64(b.Reads), "read", "reads"))
+			continue
+		}
 		line := fmt.Sprintf("%s; %d of %d reads ended inside an event",
 			plural(int64(b.Reads), "read", "reads"), b.SplitReads, b.InnerReads)
 		if b.Bursts > 0 {
@@ -155,6 +165,9 @@ func (r *Report) writeDisconnects(w io.Writer) {
 	fmt.Fprintln(w, "Disconnects")
 	any := false
 	for _, l := range r.ordered() {
+		if l.Kind == inspector.LaneRequest {
+			continue // a plain request's end says nothing about a stream
+		}
 		for _, d := range l.Disconnects {
 			any = true
 			line := fmt.Sprintf("connection %d closed by the %s (%s) at %s: %s after the last byte, %s after the request",

@@ -17,13 +17,18 @@ var rules = []*Rule{
 	{ID: "content-type",
 		Cause: "the Content-Type is missing or not text/event-stream: EventSource fails for good",
 		check: checkContentType},
+	{ID: "no-events",
+		Cause: "the stream delivered no event: no response headers, no body, or bytes that never form an event",
+		check: checkNoEvents},
 	// Buffering and compression: the named hop before the generic rule.
-	{ID: "nginx-buffering",
-		Cause: "nginx buffers the stream: proxy_buffering on with an upstream reply that is not chunked (HTTP/1.0)",
-		check: func(d *diag) []Finding { return checkProxyBuffering(d, true) }},
+	// An ignored X-Accel-Buffering value comes first: when it is why nginx
+	// buffers, it is the cause to fix and nginx-buffering the symptom.
 	{ID: "x-accel-buffering-ignored",
 		Cause: "the X-Accel-Buffering header has a value nginx ignores (only yes or no count)",
 		check: checkXAccelBuffering},
+	{ID: "nginx-buffering",
+		Cause: "nginx buffers the stream: proxy_buffering on with an upstream reply that is not chunked (HTTP/1.0)",
+		check: func(d *diag) []Finding { return checkProxyBuffering(d, true) }},
 	{ID: "proxy-buffering",
 		Cause: "a proxy other than a known nginx buffers the stream",
 		check: func(d *diag) []Finding { return checkProxyBuffering(d, false) }},

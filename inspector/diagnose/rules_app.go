@@ -2,7 +2,9 @@ package diagnose
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 // Rules for buffering in the application itself: the buffer's signature is
@@ -26,6 +28,10 @@ func (f *laneFacts) appCause() (title string, evidence []string) {
 		return "PHP output buffering holds events until a buffer fills (output_buffering=4096)",
 			[]string{fmt.Sprintf("%s: X-Powered-By: %s", f.name(), p)}
 	}
+	if f.batches() {
+		return fmt.Sprintf("The application writes its events in batches (up to %d to a write): each read carries whole events, "+
+			"which a byte buffer would cut", f.bursts.MaxEvents), nil
+	}
 	if f.bursts.StepSize > 0 {
 		return fmt.Sprintf("The application does not flush each event: its %d-byte write buffer goes out when full", f.bursts.StepSize), nil
 	}
@@ -43,10 +49,14 @@ func checkAppBuffering(d *diag) []Finding {
 	if !s.held() {
 		return nil
 	}
+	if peers := d.flowingPeers(); len(peers) > 0 {
+		return []Finding{d.bufferedReference(s, peers[0])}
+	}
 	title, ev := d.ref.appCause()
 	f := Finding{ID: "app-buffering", Severity: SeverityWarning, Confidence: 0.8, Title: title,
 		Lanes: []int{d.ref.id()}, Fix: appBufferingFix}
 	f.Evidence = append(d.ref.bufferEvidence(s, nil), ev...)
+	d.ref.batchSeverity(&f)
 	for _, p := range d.proxied() {
 		if p.bufferSign(d.ref).held() {
 			f.Lanes = append(f.Lanes, p.id())
@@ -80,11 +90,16 @@ func checkBuffering(d *diag) []Finding {
 			Evidence: l.bufferEvidence(s, nil)}
 		title, ev := l.appCause()
 		server := l.serverHeader()
+		tapTitle, tapFix, tapEv, tapOK := d.tapCause(l)
 		switch {
-		case len(ev) > 0:
+		case len(ev) > 0 || l.batches():
 			f.Title = title
 			f.Evidence = append(f.Evidence, ev...)
 			f.Fix = appBufferingFix
+			l.batchSeverity(&f)
+		case tapOK:
+			f.Title, f.Fix, f.Confidence = tapTitle, tapFix, 0.75
+			f.Evidence = append(f.Evidence, tapEv...)
 		case isNginx(server):
 			f.Title = "Events are held back, by nginx or by the application behind it"
 			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: Server: %s", l.name(), server))
@@ -99,4 +114,66 @@ func checkBuffering(d *diag) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// batchHoldLimit is the longest hold of a batch still reported as a note:
+// below it users hardly see the batching.
+const batchHoldLimit = 500 * time.Millisecond
+
+// batches reports whether the lane's reads carry whole events, several at
+// a time: the application writes them in batches. A byte-counted buffer
+// (a proxy's, or a write buffer without Flush) would cut events anywhere.
+func (f *laneFacts) batches() bool {
+	b := f.bursts
+	return b.SplitReads == 0 && b.Bursts >= 2 && b.BurstEvents*2 >= len(f.events) && len(f.heldConns()) == 0
+}
+
+// heldConns returns the connections that delivered everything at their end.
+func (f *laneFacts) heldConns() []ConnTiming {
+	var out []ConnTiming
+	for _, t := range f.bursts.Conns {
+		if t.HeldToEnd {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// batchHold is how long a batch holds its events: the send stamps' p95
+// when the events carry them, else the median time between two reads.
+func (f *laneFacts) batchHold() (time.Duration, string) {
+	if len(f.stamps)*2 >= len(f.events) && len(f.stamps) > 0 {
+		st := SummarizeDelays(f.stamps)
+		return st.P95.D(), fmt.Sprintf("%s: events waited up to %s in a batch (send stamps p95; p50 %s)", f.name(), fmtDur(st.P95), fmtDur(st.P50))
+	}
+	var gaps []time.Duration
+	for i := 1; i < len(f.reads); i++ {
+		if f.reads[i].Conn == f.reads[i-1].Conn {
+			gaps = append(gaps, f.reads[i].At-f.reads[i-1].At)
+		}
+	}
+	if len(gaps) == 0 {
+		return 0, ""
+	}
+	slices.Sort(gaps)
+	hold := gaps[len(gaps)/2]
+	return hold, fmt.Sprintf("%s: batches about %s apart (median time between reads)", f.name(), fmtDur(hold))
+}
+
+// batchSeverity lowers a batching finding to a note when the batches hold
+// events only briefly.
+func (f *laneFacts) batchSeverity(fd *Finding) {
+	if !f.batches() {
+		return
+	}
+	hold, ev := f.batchHold()
+	if ev != "" {
+		fd.Evidence = append(fd.Evidence, ev)
+	}
+	if hold > 0 && hold < batchHoldLimit {
+		fd.Severity = SeverityInfo
+		fd.Title += fmt.Sprintf("; they wait at most %s, which is small", fmtDur(hold))
+	}
+	fd.Fix = "If the batching is deliberate and the wait is acceptable, nothing to fix. Otherwise write (and flush) " +
+		"each event as it is ready instead of collecting several per write.\n" + appBufferingFix
 }

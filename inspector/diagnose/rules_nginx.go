@@ -17,6 +17,14 @@ or let the upstream chunk its reply, which nginx forwards chunk by chunk even wi
 or have the application send the response header (nginx honours it per response):
     X-Accel-Buffering: no`
 
+// nginxUnchunkedOriginFix is the nginx fix when the origin itself cannot
+// chunk its reply (an HTTP/1.0 server): only turning buffering off helps.
+const nginxUnchunkedOriginFix = `In the nginx location that proxies the stream, turn buffering off:
+    proxy_buffering off;
+or have the application send the response header (nginx honours it per response):
+    X-Accel-Buffering: no
+(proxy_http_version 1.1 is not enough here: the origin answers without chunking, so nginx still waits for full buffers.)`
+
 // proxyBufferingFix is the fix when the buffering proxy is not identified.
 const proxyBufferingFix = `Turn response buffering off for the stream in the proxy between the origin and the client:
     nginx:   proxy_buffering off;  (or proxy_http_version 1.1; proxy_set_header Connection "";)
@@ -49,7 +57,8 @@ func checkProxyBuffering(d *diag, nginx bool) []Finding {
 			continue
 		}
 		server := p.serverHeader()
-		if isNginx(server) != nginx {
+		who, whoEvidence := d.proxyName(p)
+		if (isNginx(server) || strings.HasPrefix(who, "nginx") || strings.Contains(who, "(nginx)")) != nginx {
 			continue
 		}
 		f := Finding{Severity: SeverityWarning, Lanes: []int{p.id(), d.ref.id()}}
@@ -58,7 +67,9 @@ func checkProxyBuffering(d *diag, nginx bool) []Finding {
 		if e := p.delayEvidence(d.ref); e != "" {
 			f.Evidence = append(f.Evidence, e)
 		}
-		if server != "" {
+		if whoEvidence != "" {
+			f.Evidence = append(f.Evidence, whoEvidence)
+		} else if server != "" {
 			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: Server: %s", p.name(), server))
 		}
 		if via, ok := p.header("Via"); ok {
@@ -66,12 +77,25 @@ func checkProxyBuffering(d *diag, nginx bool) []Finding {
 		}
 		if nginx {
 			f.ID = "nginx-buffering"
-			f.Title = "nginx buffers the stream (proxy_buffering on with an HTTP/1.0, unchunked upstream reply)"
+			if who == "" {
+				who = "nginx"
+			}
+			f.Title = fmt.Sprintf("%s buffers the stream (proxy_buffering on with an HTTP/1.0, unchunked upstream reply): %s",
+				who, p.seenTitle(s))
 			f.Fix = nginxBufferingFix
+			if c := d.ref.responded(); c != nil && unframedReply(c) {
+				f.Fix = nginxUnchunkedOriginFix
+				f.Evidence = append(f.Evidence, fmt.Sprintf("%s: the origin answers %s without chunking, so "+
+					"proxy_http_version 1.1 alone would not help", d.ref.name(), c.Proto))
+			}
 			f.Confidence = 0.9
 		} else {
 			f.ID = "proxy-buffering"
-			f.Title = fmt.Sprintf("A proxy buffers the stream of %q: held headers and page-sized bursts the direct lane does not show", p.name())
+			proxy := "A proxy"
+			if who != "" {
+				proxy = who
+			}
+			f.Title = fmt.Sprintf("%s buffers the stream of %q: %s", proxy, p.name(), p.seenTitle(s))
 			f.Fix = proxyBufferingFix
 			f.Confidence = 0.7
 		}

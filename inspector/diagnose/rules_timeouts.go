@@ -60,13 +60,6 @@ func closedByServerSide(dc *Disconnect) bool {
 	return dc.By == ClosedByServer && dc.Cause != inspector.CauseHTTPStatus && dc.Cause != inspector.CauseContentType
 }
 
-// isIdleClose reports whether a close came after a silence longer than
-// any the connection had survived before: the mark of a timer counted
-// from the last byte.
-func isIdleClose(dc *Disconnect) bool {
-	return closedByServerSide(dc) && dc.Idle.D() >= minIdleTimeout && dc.Idle > dc.LongestGap
-}
-
 // abrupt reports whether the body was cut rather than finished.
 func abrupt(dc *Disconnect) bool {
 	return dc.Cause == inspector.CauseIncompleteChunked || dc.Cause == inspector.CauseReset || dc.Discarded > 0
@@ -92,21 +85,23 @@ the load balancer's idle timeout.`
 func checkIdleTimeout(d *diag) []Finding {
 	var out []Finding
 	for _, l := range d.sseLanes() {
-		var closes []*Disconnect
-		for i := range l.disconnects {
-			if isIdleClose(&l.disconnects[i]) {
-				closes = append(closes, &l.disconnects[i])
-			}
-		}
-		if len(closes) == 0 {
-			continue
+		closes := l.idleCloses()
+		if len(closes) == 0 || d.sameCloses(l, closes) {
+			continue // none, or the origin's own closes passed on
 		}
 		first := closes[0]
 		n := first.Idle.D()
 		f := Finding{ID: "idle-timeout", Severity: SeverityWarning, Confidence: 0.7, Lanes: []int{l.id()},
 			Fix: heartbeatFix(n)}
 		f.Title = fmt.Sprintf("%s is closed %s after its last byte: an idle timeout", l.name(), fmtSecs(n))
-		if k, ok := matchKnown(n, idleDefaults); ok {
+		if l.role == RoleDirect {
+			f.Title = fmt.Sprintf("%s: the application (or its HTTP server) closes the stream %s after its last byte: "+
+				"its own idle timeout", l.name(), fmtSecs(n))
+			f.Fix = appIdleFix(n)
+			lanes, ev := d.passedOnEvidence(func(p *laneFacts) []*Disconnect { return p.idleCloses() })
+			f.Lanes = append(f.Lanes, lanes...)
+			f.Evidence = append(f.Evidence, ev...)
+		} else if k, ok := matchKnown(n, idleDefaults); ok {
 			f.Title += " (" + k.who + ")"
 			f.Confidence = 0.9
 		}
@@ -123,11 +118,21 @@ func checkIdleTimeout(d *diag) []Finding {
 			f.Confidence = max(f.Confidence, 0.85)
 			f.Evidence = append(f.Evidence, "the body ended without its terminating chunk, as a proxy timing out leaves it "+
 				"(Chrome: ERR_INCOMPLETE_CHUNKED_ENCODING)")
+			f.Fix += "\nThe cut chunked body is what Chrome shows as net::ERR_INCOMPLETE_CHUNKED_ENCODING; nginx's " +
+				"chunked_transfer_encoding off; only makes that end look clean, the stream still ends early."
 		}
 		if l.role == RoleProxied {
 			if e := d.ref.openPast(first.End.D()); e != "" {
 				f.Evidence = append(f.Evidence, e+": the proxy closes, not the origin")
 			}
+		}
+		if who, ev := d.proxyName(l); who != "" && l.role != RoleDirect {
+			f.Evidence = append(f.Evidence, fmt.Sprintf("the proxy on %s's path is %s (%s)", l.name(), who, ev))
+		}
+		if first.Lifetime.D()-first.Idle.D() <= max(500*time.Millisecond, first.Lifetime.D()/10) {
+			f.Evidence = append(f.Evidence, fmt.Sprintf("%s: the only bytes came right after the request, so a timer counted "+
+				"from the request (a fixed lifetime of %s) fits as well; events sent more often would tell them apart",
+				l.name(), fmtSecs(first.Lifetime.D())))
 		}
 		if c := l.comments(); c == 0 {
 			f.Evidence = append(f.Evidence, l.name()+": no heartbeat comments seen")
@@ -158,14 +163,27 @@ func (f *laneFacts) openPast(t time.Duration) string {
 // lifetime, with the known component matched if any.
 func (d *diag) lifetimeCloses(l *laneFacts) (closes []*Disconnect, known knownTimeout, matched bool) {
 	var cands []*Disconnect
+	oneEvent := make(map[*Disconnect]bool)
 	for i := range l.disconnects {
 		dc := &l.disconnects[i]
-		if closedByServerSide(dc) && !isIdleClose(dc) {
+		if _, ok := l.lifetimeLike(dc); ok && isIdleClose(dc) {
+			oneEvent[dc] = true
+		}
+		if closedByServerSide(dc) && (!isIdleClose(dc) || oneEvent[dc]) && !l.finishedStream(dc) {
 			cands = append(cands, dc)
 		}
 	}
 	for _, dc := range cands {
 		k, isKnown := matchKnown(dc.Lifetime.D(), lifetimeDefaults)
+		if oneEvent[dc] {
+			// Nothing but the known lifetime tells this close from an
+			// idle one: the silence began right after the request.
+			closes = append(closes, dc)
+			if !matched {
+				known, matched = k, true
+			}
+			continue
+		}
 		repeated := false
 		for _, o := range cands {
 			tol := max(250*time.Millisecond, dc.Lifetime.D()/50)
@@ -189,12 +207,16 @@ func checkFixedLifetime(d *diag) []Finding {
 	var out []Finding
 	for _, l := range d.sseLanes() {
 		closes, known, matched := d.lifetimeCloses(l)
-		if len(closes) == 0 {
-			continue
+		if len(closes) == 0 || d.sameCloses(l, closes) {
+			continue // none, or the origin's own closes passed on
 		}
 		n := closes[0].Lifetime
 		f := Finding{ID: "fixed-lifetime", Severity: SeverityWarning, Confidence: 0.7, Lanes: []int{l.id()},
 			Title: fmt.Sprintf("%s is closed %s after the request while events are flowing: a fixed lifetime", l.name(), fmtSecs(n))}
+		if l.role == RoleDirect {
+			f.Title = fmt.Sprintf("%s: the application (or its server) ends the stream %s after the request: a fixed lifetime",
+				l.name(), fmtSecs(n))
+		}
 		if matched {
 			f.Title += " (" + known.who + ")"
 			f.Confidence = 0.85
@@ -212,6 +234,14 @@ func checkFixedLifetime(d *diag) []Finding {
 			if e := d.ref.openPast(closes[0].End.D()); e != "" {
 				f.Evidence = append(f.Evidence, e+": the proxy ends the stream, not the origin")
 			}
+		}
+		if l.role == RoleDirect {
+			f.Fix = appLifetimeFix
+			lanes, ev := d.passedOnEvidence(func(p *laneFacts) []*Disconnect { c, _, _ := d.lifetimeCloses(p); return c })
+			f.Lanes = append(f.Lanes, lanes...)
+			f.Evidence = append(f.Evidence, ev...)
+			out = append(out, f)
+			continue
 		}
 		f.Fix = "Raise or remove the request timeout for the stream's route:\n" +
 			"    Envoy:        route timeout: 0s (and a stream_idle_timeout above the heartbeat interval)\n" +
@@ -241,9 +271,7 @@ func checkTruncatedChunked(d *diag) []Finding {
 		f := Finding{ID: "truncated-chunked", Severity: SeverityWarning, Confidence: 0.8, Lanes: []int{l.id()},
 			Title: fmt.Sprintf("%s: the chunked body ended without its last chunk (%s)", l.name(),
 				plural(int64(len(cut)), "connection", "connections")),
-			Fix: "A hop dropped the connection mid-stream: check the error logs of the server and of every proxy at the " +
-				"times below (timeouts, restarts, upstream errors). EventSource reconnects after this, so give events ids " +
-				"and resume from Last-Event-ID."}
+			Fix: chunkedCutFix}
 		for i, dc := range cut {
 			if i == 3 {
 				break
@@ -256,6 +284,16 @@ func checkTruncatedChunked(d *diag) []Finding {
 	}
 	return out
 }
+
+// chunkedCutFix is the fix for a chunked body cut without its last chunk,
+// what Chrome reports as ERR_INCOMPLETE_CHUNKED_ENCODING.
+const chunkedCutFix = `Chrome reports this as net::ERR_INCOMPLETE_CHUNKED_ENCODING. A hop dropped the connection mid-stream: check
+the error logs of the server and of every proxy at the times below (timeouts, restarts, upstream errors), then
+  - if a timeout closes it: send a heartbeat comment (": ping" and a blank line) more often than the timeout,
+    or raise the timeout (nginx proxy_read_timeout, the application's stream timeout);
+  - nginx's "chunked_transfer_encoding off;" makes the end look clean (the body then ends with the connection),
+    but only hides the cut: the stream still ends early.
+EventSource reconnects either way, so give events ids and resume from Last-Event-ID.`
 
 func containsDisconnect(list []*Disconnect, dc *Disconnect) bool {
 	for _, o := range list {
