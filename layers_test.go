@@ -30,6 +30,7 @@ var layers = []layer{
 	{pkg: "app/plot", forbid: []string{"fyne.io/"}},
 	{pkg: "app/timeline", allow: []string{"inspector", "inspector/sse", "inspector/diagnose", "app/plot"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/probe", allow: []string{"inspector", "inspector/sse", "inspector/diagnose"}, forbid: []string{"fyne.io/"}},
+	{pkg: "app/cmdline", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/cli", allow: []string{"*"}, forbid: []string{"fyne.io/", module + "/app/gui", module + "/app/widgets"}},
 	// The command-line build: the root package without cgo links no UI toolkit.
 	{pkg: ".", allow: []string{"*"}, forbid: []string{"fyne.io/", module + "/app/gui", module + "/app/widgets"}},

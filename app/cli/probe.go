@@ -3,28 +3,16 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/sseinspector/sseinspector/app/cmdline"
 	"github.com/sseinspector/sseinspector/app/probe"
 )
-
-// probeCommand is set in init, like watchCommand.
-var probeCommand *Command
-
-func init() {
-	probeCommand = &Command{
-		Name:    "probe",
-		Usage:   "--config FILE [--listen ADDR] | [flags] URL",
-		Summary: "watch many streams for as long as it runs and serve Prometheus metrics on /metrics",
-		Run:     runProbe,
-		Aliases: map[string]string{"H": "header"},
-	}
-	Register(probeCommand)
-}
 
 // DefaultProbeListen is the address /metrics is served on.
 const DefaultProbeListen = "127.0.0.1:9464"
@@ -33,31 +21,34 @@ const DefaultProbeListen = "127.0.0.1:9464"
 // one-probe configuration when no --config is given.
 type probeFlags struct {
 	config, listen, name, reference string
-	headers                         HeaderFlag
-	readTimeout, window, evaluate   time.Duration
+	request                         cmdline.RequestFlags
+	window, evaluate                time.Duration
 	stamp                           probe.StampConfig
 }
 
-func runProbe(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, probeCommand)
-	var f probeFlags
+func (f *probeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.config, "config", "", "probe `FILE` (YAML) listing the streams; see the README")
 	fs.StringVar(&f.listen, "listen", DefaultProbeListen, "`address` serving /metrics")
 	fs.StringVar(&f.name, "name", "", "probe `NAME` of the single URL (default: its host and path)")
 	fs.StringVar(&f.reference, "reference", "", "`URL` of the same stream fetched directly, to measure the delay against")
-	for _, name := range []string{"H", "header"} {
-		fs.Var(&f.headers, name, "request header `NAME: VALUE` (repeatable)")
-	}
-	fs.DurationVar(&f.readTimeout, "read-timeout", 0, "reconnect when no byte arrived for `DURATION` (0: never, as a browser)")
+	f.request.Register(fs)
 	fs.DurationVar(&f.window, "window", 0, "a finding's gauge stays 1 this long after it was last seen (`DURATION`, default 5m)")
 	fs.DurationVar(&f.evaluate, "evaluate", 0, "how often delays and findings are measured (`DURATION`, default 15s)")
 	fs.StringVar(&f.stamp.Field, "stamp-field", "", "JSON `field` of the event data holding its send time (default: the built-in origin's \"sent\")")
 	fs.StringVar(&f.stamp.Unit, "stamp-unit", "", "`unit` of a numeric send time: s, ms, us or ns")
 	fs.StringVar(&f.stamp.Regex, "stamp-regex", "", "regular `expression` finding the send time in the event data")
-	if done, code := ParseFlags(env, fs, args); done {
+}
+
+// runProbe serves /metrics for the streams of --config, or of one URL,
+// until interrupted.
+func runProbe(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
+	var f probeFlags
+	f.register(fs)
+	urls, done, code := ParseFlags(env, fs, args)
+	if done {
 		return code
 	}
-	cfg, err := f.configuration(fs.Args())
+	cfg, err := f.configuration(fs, urls)
 	if err != nil {
 		return UsageError(env, fs, "%v", err)
 	}
@@ -82,12 +73,19 @@ func runProbe(ctx context.Context, env *Env, args []string) int {
 
 // configuration reads --config, or builds a one-probe configuration from
 // the URL argument and the single-URL flags; the two are exclusive.
-func (f *probeFlags) configuration(args []string) (probe.Config, error) {
-	single := len(args) > 0 || f.name != "" || f.reference != "" || len(f.headers) > 0 || f.readTimeout != 0 ||
-		f.stamp != (probe.StampConfig{})
+func (f *probeFlags) configuration(fs *flag.FlagSet, args []string) (probe.Config, error) {
 	if f.config != "" {
-		if single {
-			return probe.Config{}, errors.New("--config lists the streams: give no URL, --name, --reference, -H, --read-timeout or --stamp-* with it")
+		var single []string
+		fs.Visit(func(fl *flag.Flag) {
+			if fl.Name != "config" && fl.Name != "listen" && fl.Name != "window" && fl.Name != "evaluate" {
+				single = append(single, "--"+fl.Name)
+			}
+		})
+		switch {
+		case len(args) > 0:
+			return probe.Config{}, errors.New("--config lists the streams: give no URL with it")
+		case len(single) > 0:
+			return probe.Config{}, fmt.Errorf("--config lists the streams: %s only apply to a single URL", strings.Join(single, ", "))
 		}
 		cfg, err := probe.LoadConfig(f.config)
 		if err != nil {
@@ -104,16 +102,23 @@ func (f *probeFlags) configuration(args []string) (probe.Config, error) {
 	if len(args) != 1 {
 		return probe.Config{}, fmt.Errorf("want --config FILE or one URL; got %d arguments", len(args))
 	}
-	t := probe.Target{Name: f.name, URL: args[0], Reference: f.reference, ReadTimeout: f.readTimeout, Stamp: f.stamp}
+	if f.request.NoReconnect {
+		return probe.Config{}, errors.New("--no-reconnect: a probe reconnects as a browser does, for as long as it runs")
+	}
+	req, err := f.request.Request()
+	if err != nil {
+		return probe.Config{}, err
+	}
+	t := probe.Target{Name: f.name, URL: args[0], Reference: f.reference, Method: req.Method, Body: string(req.Body),
+		LastEventID: req.LastEventID, ReadTimeout: req.ReadTimeout, Retry: req.Retry, Stamp: f.stamp}
 	if t.Name == "" {
 		t.Name = probeName(args[0])
 	}
-	if len(f.headers) > 0 {
-		t.Headers = map[string]string{}
-		for _, h := range f.headers {
-			name, value, _ := strings.Cut(h, ":")
-			t.Headers[strings.TrimSpace(name)] = strings.TrimSpace(value)
+	for name, values := range req.Header {
+		if t.Headers == nil {
+			t.Headers = map[string]string{}
 		}
+		t.Headers[name] = strings.Join(values, ", ")
 	}
 	return probe.Config{Window: f.window, Evaluate: f.evaluate, Probes: []probe.Target{t}}, nil
 }

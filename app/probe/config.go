@@ -64,8 +64,14 @@ type Target struct {
 	Method  string            `yaml:"method"`
 	Headers map[string]string `yaml:"headers"`
 	Body    string            `yaml:"body"`
+	// LastEventID is sent on the very first connection; after that the
+	// stream's own ids decide it.
+	LastEventID string `yaml:"lastEventId"`
 	// ReadTimeout reconnects when no byte arrived for that long; 0 never.
 	ReadTimeout time.Duration `yaml:"readTimeout"`
+	// Retry is the initial reconnection time until the stream's retry
+	// field changes it; 0 means inspector.DefaultRetry.
+	Retry time.Duration `yaml:"retry"`
 	// Stamp says where events carry their send time (source "stamp"); the
 	// zero value reads the built-in origin's "sent" field.
 	Stamp StampConfig `yaml:"stamp"`
@@ -174,8 +180,8 @@ func (t *Target) check() error {
 			return fmt.Errorf("header name %q", name)
 		}
 	}
-	if t.ReadTimeout < 0 || t.MaxConns < 0 || t.LaneBytes < 0 {
-		return errors.New("readTimeout, maxConns and laneBytes must not be negative")
+	if t.ReadTimeout < 0 || t.Retry < 0 || t.MaxConns < 0 || t.LaneBytes < 0 {
+		return errors.New("readTimeout, retry, maxConns and laneBytes must not be negative")
 	}
 	if err := t.Stamp.spec().Validate(); err != nil {
 		return fmt.Errorf("stamp: %w", err)
@@ -196,7 +202,7 @@ func (t *Target) request(url, name, lastEventID string) inspector.Request {
 		h.Set(k, v)
 	}
 	req := inspector.Request{URL: url, Method: t.Method, Header: h, LastEventID: lastEventID,
-		ReadTimeout: t.ReadTimeout, Name: name}
+		ReadTimeout: t.ReadTimeout, Retry: t.Retry, Name: name}
 	if t.Body != "" {
 		req.Body = []byte(t.Body)
 	}

@@ -50,7 +50,7 @@ func (t *target) requestRotation(g *generation, wait time.Duration) {
 
 // run records and evaluates until ctx is cancelled.
 func (t *target) run(ctx context.Context, evaluated func(name string)) error {
-	g, err := t.startGeneration(ctx, "", "")
+	g, err := t.startGeneration(ctx, t.cfg.LastEventID, t.cfg.LastEventID)
 	if err != nil {
 		return err
 	}
