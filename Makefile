@@ -21,6 +21,10 @@ cli:
 test-cli: cli
 	SSEINSPECTOR_BINARY=$(CURDIR)/$(CLI_BIN) $(GO) test -count=1 -timeout 10m ./app/cli
 
+# The probe's memory over a long run: RSS sampled 20 times (SOAK=1h for longer).
+probe-soak:
+	SSEI_SOAK=$${SOAK:-10m} $(GO) test -run TestProbeSoakRSS -count=1 -v -timeout 3h ./app/probe
+
 deps-run:
 	@scripts/deps.sh run
 

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector"
@@ -31,6 +32,9 @@ type target struct {
 
 	rotate chan rotation // capacity 1: one pending rotation is enough
 
+	// current is the recording in progress, for tests and the memory check.
+	current atomic.Pointer[generation]
+
 	// Owned by run's goroutine.
 	lastSeen map[findingKey]time.Time
 }
@@ -57,6 +61,7 @@ func (t *target) run(ctx context.Context, evaluated func(name string)) error {
 	tick := time.NewTicker(t.evaluate)
 	defer tick.Stop()
 	for {
+		t.current.Store(g)
 		select {
 		case <-ctx.Done():
 			g.stop()
