@@ -71,9 +71,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Recordings started for the probe: the first, then one at each restart.",
 		}, []string{"probe"}),
 	}
-	reg.MustRegister(m.recordings, m.events, m.bytes, m.delay, m.firstEvent, m.disconnects, m.reconnects,
-		m.finding, m.evaluations, m.recordingAge,
-		collectors.NewGoCollector(),
+	reg.MustRegister(m.own()...)
+	reg.MustRegister(collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// own lists the probe's own collectors, those named sseinspector_*.
+func (m *metrics) own() []prometheus.Collector {
+	return []prometheus.Collector{m.events, m.bytes, m.delay, m.firstEvent, m.disconnects, m.reconnects,
+		m.finding, m.evaluations, m.recordingAge, m.recordings}
 }

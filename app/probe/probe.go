@@ -14,6 +14,7 @@ import (
 type Probe struct {
 	cfg      Config
 	registry *prometheus.Registry
+	metrics  *metrics
 	targets  []*target
 
 	mu        sync.Mutex
@@ -27,9 +28,9 @@ func New(cfg Config) (*Probe, error) {
 		return nil, err
 	}
 	p := &Probe{cfg: cfg, registry: prometheus.NewRegistry(), evaluated: map[string]int{}, changed: make(chan struct{})}
-	m := newMetrics(p.registry)
+	p.metrics = newMetrics(p.registry)
 	for _, t := range cfg.Probes {
-		p.targets = append(p.targets, newTarget(t, &p.cfg, m))
+		p.targets = append(p.targets, newTarget(t, &p.cfg, p.metrics))
 	}
 	return p, nil
 }

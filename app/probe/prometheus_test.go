@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -69,6 +70,66 @@ func TestPrometheusScrapesAProbeBehindNginx(t *testing.T) {
 			}
 			time.Sleep(250 * time.Millisecond) // Prometheus offers nothing to wait on but its API
 		}
+	}
+	checkDashboard(t, prom, p.metricNames())
+}
+
+// checkDashboard runs every query of the Grafana dashboard in assets/
+// against the live Prometheus, with its variables filled in: each must
+// parse, name only series the probe exports, and return data.
+func checkDashboard(t *testing.T, prom *promServer, exported map[string]bool) {
+	t.Helper()
+	b, err := os.ReadFile("../../assets/grafana-dashboard.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatalf("dashboard JSON: %v", err)
+	}
+	metricName := regexp.MustCompile(`sseinspector_[a-z_]+`)
+	var queries []string
+	for _, p := range dash.Panels {
+		for _, target := range p.Targets {
+			for _, name := range metricName.FindAllString(target.Expr, -1) {
+				if !exported[strings.TrimSuffix(name, "_bucket")] {
+					t.Errorf("panel %q: %s is not exported by the probe", p.Title, name)
+				}
+			}
+			queries = append(queries, strings.NewReplacer(`$probe`, "nginx", "$__rate_interval", "30s").Replace(target.Expr))
+		}
+	}
+	if len(queries) < 8 {
+		t.Fatalf("the dashboard has %d queries, want its delay, disconnect and finding panels", len(queries))
+	}
+	// Rates need two scrapes in their range. Disconnect and reconnect
+	// series stay empty on this steady stream; every other query answers.
+	deadline := time.Now().Add(guard)
+	for {
+		var empty []string
+		for _, q := range queries {
+			r, err := prom.samples(q)
+			if err != nil {
+				t.Fatalf("dashboard query: %v", err)
+			}
+			if len(r.Data.Result) == 0 {
+				empty = append(empty, q)
+			}
+		}
+		if len(empty) <= 2 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("dashboard queries without data:\n%s", strings.Join(empty, "\n"))
+		}
+		time.Sleep(500 * time.Millisecond) // the next scrape; Prometheus offers nothing to wait on
 	}
 }
 
@@ -138,28 +199,41 @@ scrape_configs:
 	}
 }
 
-// query runs an instant query and returns its single value.
-func (p *promServer) query(q string) (float64, error) {
+// promResult is an instant query's answer.
+type promResult struct {
+	Status string `json:"status"`
+	Error  string `json:"error"`
+	Data   struct {
+		ResultType string `json:"resultType"`
+		Result     []struct {
+			Value [2]any `json:"value"`
+		} `json:"result"`
+	} `json:"data"`
+}
+
+// samples runs an instant query and returns its answer; a query that
+// does not parse or run is an error.
+func (p *promServer) samples(q string) (*promResult, error) {
 	resp, err := http.Get(p.url + "/api/v1/query?query=" + url.QueryEscape(q))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer resp.Body.Close()
-	var body struct {
-		Status string `json:"status"`
-		Error  string `json:"error"`
-		Data   struct {
-			ResultType string `json:"resultType"`
-			Result     []struct {
-				Value [2]any `json:"value"`
-			} `json:"result"`
-		} `json:"data"`
-	}
+	var body promResult
 	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		return 0, fmt.Errorf("query %s: %w", q, err)
+		return nil, fmt.Errorf("query %s: %w", q, err)
 	}
 	if body.Status != "success" {
-		return 0, fmt.Errorf("query %s: %s", q, body.Error)
+		return nil, fmt.Errorf("query %s: %s", q, body.Error)
+	}
+	return &body, nil
+}
+
+// query runs an instant query and returns its single value.
+func (p *promServer) query(q string) (float64, error) {
+	body, err := p.samples(q)
+	if err != nil {
+		return 0, err
 	}
 	if body.Data.ResultType != "vector" || len(body.Data.Result) != 1 {
 		return 0, fmt.Errorf("query %s: want one sample, got %d", q, len(body.Data.Result))

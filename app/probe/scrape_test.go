@@ -3,12 +3,31 @@ package probe
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
+
+// metricNames lists the names of the probe's own metrics, series or not.
+func (p *Probe) metricNames() map[string]bool {
+	names := map[string]bool{}
+	fqName := regexp.MustCompile(`fqName: "([^"]+)"`)
+	for _, c := range p.metrics.own() {
+		ch := make(chan *prometheus.Desc, 4)
+		go func() { c.Describe(ch); close(ch) }()
+		for d := range ch {
+			if m := fqName.FindStringSubmatch(d.String()); m != nil {
+				names[m[1]] = true
+			}
+		}
+	}
+	return names
+}
 
 // scraped is one scrape of a probe's /metrics, parsed as Prometheus would.
 type scraped map[string]*dto.MetricFamily
