@@ -63,7 +63,7 @@ func (p *Probe) Run(ctx context.Context) error {
 	return errors.Join(all...)
 }
 
-// noteEvaluation counts an evaluation and wakes WaitEvaluations.
+// noteEvaluation counts an evaluation and wakes awaitEvaluations.
 func (p *Probe) noteEvaluation(name string) {
 	p.mu.Lock()
 	p.evaluated[name]++
@@ -72,9 +72,9 @@ func (p *Probe) noteEvaluation(name string) {
 	p.mu.Unlock()
 }
 
-// WaitEvaluations blocks until every probe has been evaluated at least n
-// times, or ctx ends; tests and scripts use it instead of sleeping.
-func (p *Probe) WaitEvaluations(ctx context.Context, n int) error {
+// awaitEvaluations blocks until every probe has been evaluated at least n
+// times, or ctx ends: what tests wait on instead of sleeping.
+func (p *Probe) awaitEvaluations(ctx context.Context, n int) error {
 	for {
 		p.mu.Lock()
 		done := true

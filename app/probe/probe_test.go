@@ -44,7 +44,7 @@ func waitEvaluations(t *testing.T, p *Probe, n int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()
-	if err := p.WaitEvaluations(ctx, n); err != nil {
+	if err := p.awaitEvaluations(ctx, n); err != nil {
 		t.Fatalf("waiting for %d evaluations: %v", n, err)
 	}
 }
@@ -127,7 +127,7 @@ func TestProbeReconnectsAndRestartsItsRecording(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), guard)
 	defer cancel()
 	for n := 1; len(o.ids()) < 13; n++ {
-		if err := p.WaitEvaluations(ctx, n); err != nil {
+		if err := p.awaitEvaluations(ctx, n); err != nil {
 			t.Fatalf("only %d connections: %v", len(o.ids()), err)
 		}
 	}
