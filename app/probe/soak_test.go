@@ -3,14 +3,19 @@ package probe
 import (
 	"bufio"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
@@ -60,14 +65,19 @@ probes:
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	if _, err := bufio.NewReader(stdout).ReadString('\n'); err != nil {
+	first, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
 		t.Fatalf("the probe did not start: %v", err)
+	}
+	metricsURL := regexp.MustCompile(`http://127\.0\.0\.1:\d+/metrics`).FindString(first)
+	if metricsURL == "" {
+		t.Fatalf("no metrics URL in %q", first)
 	}
 
 	const samples = 20
 	rss := make([]int64, 0, samples)
 	start := time.Now()
-	t.Logf("%10s %10s", "elapsed", "RSS MiB")
+	t.Logf("%10s %10s %14s %11s %14s", "elapsed", "RSS MiB", "Go heap MiB", "goroutines", "events")
 	for i := 1; i <= samples; i++ {
 		time.Sleep(d / samples) // sampling a process over time: the wait is the measurement
 		kb, err := residentKB(cmd.Process.Pid)
@@ -75,7 +85,9 @@ probes:
 			t.Fatalf("read RSS: %v", err)
 		}
 		rss = append(rss, kb)
-		t.Logf("%10s %10.1f", time.Since(start).Round(time.Second), float64(kb)/1024)
+		m := runtimeFigures(t, metricsURL)
+		t.Logf("%10s %10.1f %14.1f %11.0f %14.0f", time.Since(start).Round(time.Second), float64(kb)/1024,
+			m["go_memstats_heap_inuse_bytes"]/(1<<20), m["go_goroutines"], m["sseinspector_events_total"])
 	}
 	peak := func(s []int64) (m int64) {
 		for _, v := range s {
@@ -87,6 +99,31 @@ probes:
 	if last > second+second/4 {
 		t.Errorf("RSS still growing: peak %d KiB in the second quarter, %d KiB in the last", second, last)
 	}
+}
+
+// runtimeFigures scrapes the probe's heap in use, goroutines and events
+// (summed over the probes).
+func runtimeFigures(t *testing.T, metricsURL string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get(metricsURL)
+	if err != nil {
+		t.Fatalf("scrape: %v", err)
+	}
+	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		t.Fatalf("parse /metrics: %v", err)
+	}
+	out := map[string]float64{}
+	for _, name := range []string{"go_memstats_heap_inuse_bytes", "go_goroutines", "sseinspector_events_total"} {
+		if f := fams[name]; f != nil {
+			for _, m := range f.Metric {
+				out[name] += m.GetGauge().GetValue() + m.GetCounter().GetValue()
+			}
+		}
+	}
+	return out
 }
 
 // residentKB reads a process's resident set size from /proc.
