@@ -55,7 +55,7 @@ func TestCLIBuildIsStatic(t *testing.T) {
 	if err != nil {
 		t.Fatalf("sseinspector-cli help: %v", err)
 	}
-	for _, cmd := range []string{"watch", "compare", "diagnose", "tap", "ca", "origin", "export"} {
+	for _, cmd := range []string{"watch", "compare", "diagnose", "tap", "ca", "origin", "export", "probe"} {
 		if !strings.Contains(string(out), "\n  "+cmd+" ") {
 			t.Errorf("sseinspector-cli help does not list %q:\n%s", cmd, out)
 		}

@@ -28,13 +28,21 @@ type generation struct {
 	sess    *inspector.Session
 	started time.Time
 	cancel  context.CancelFunc
-	probed  *inspector.Subscription
-	ref     *inspector.Subscription // nil without a reference URL
+	probed  *stream
+	ref     *stream // nil without a reference URL
 
 	// lastDelay is, per delay source, the sequence number of the last event
 	// whose delay went into the histogram; only the evaluation goroutine
 	// touches it.
 	lastDelay map[diagnose.DelaySource]int64
+}
+
+// resume says where a new recording's streams pick up: the Last-Event-ID
+// each sends first, and how long each waits before connecting (the rest of
+// its reconnection time, if it was reconnecting).
+type resume struct {
+	probedID, refID     string
+	probedWait, refWait time.Duration
 }
 
 // laneHooks feeds the counters from one subscription's goroutine; its
@@ -46,24 +54,22 @@ type laneHooks struct {
 	awaiting  bool // no event yet on the open connection
 }
 
-// startGeneration subscribes to the target's URLs in a new session,
-// sending lastEventID on the probed stream's first connection.
-func (t *target) startGeneration(ctx context.Context, lastEventID, refLastEventID string) (*generation, error) {
+// startGeneration subscribes to the target's URLs in a new session.
+func (t *target) startGeneration(ctx context.Context, from resume) (*generation, error) {
 	sess := inspector.NewSession(inspector.Limits{MaxLaneBytes: t.cfg.LaneBytes})
 	ctx, cancel := context.WithCancel(ctx)
 	g := &generation{target: t, sess: sess, started: time.Now(), cancel: cancel,
 		lastDelay: map[diagnose.DelaySource]int64{diagnose.DelayStamp: -1, diagnose.DelayReference: -1}}
 	var err error
 	if t.cfg.Reference != "" {
-		// The reference lane comes first so that it is lane 1 in every recording.
-		req := t.cfg.request(t.cfg.Reference, referenceLane, refLastEventID)
-		if g.ref, err = inspector.Subscribe(ctx, sess, req, (&laneHooks{gen: g}).hooks()); err != nil {
+		req := t.cfg.request(t.cfg.Reference, referenceLane, from.refID)
+		if g.ref, err = startStream(ctx, sess, req, (&laneHooks{gen: g}).hooks(), from.refWait); err != nil {
 			cancel()
 			return nil, fmt.Errorf("probe %s: reference: %w", t.cfg.Name, err)
 		}
 	}
-	req := t.cfg.request(t.cfg.URL, probedLane, lastEventID)
-	if g.probed, err = inspector.Subscribe(ctx, sess, req, (&laneHooks{gen: g, counted: true}).hooks()); err != nil {
+	req := t.cfg.request(t.cfg.URL, probedLane, from.probedID)
+	if g.probed, err = startStream(ctx, sess, req, (&laneHooks{gen: g, counted: true}).hooks(), from.probedWait); err != nil {
 		cancel()
 		return nil, fmt.Errorf("probe %s: %w", t.cfg.Name, err)
 	}
@@ -74,52 +80,19 @@ func (t *target) startGeneration(ctx context.Context, lastEventID, refLastEventI
 // stop ends the generation's subscriptions and waits for them.
 func (g *generation) stop() {
 	g.cancel()
-	<-g.probed.Done()
-	if g.ref != nil {
-		<-g.ref.Done()
-	}
+	g.probed.wait()
+	g.ref.wait()
 }
 
-// failed reports whether a stream failed for good (a status other than
-// 200, a wrong Content-Type): a browser would give up, the probe tries
-// again at its next evaluation.
+// failed reports whether a stream failed for good: a browser would give
+// up, the probe tries again at its next evaluation.
 func (g *generation) failed() bool {
-	for _, s := range []*inspector.Subscription{g.probed, g.ref} {
-		if s == nil {
-			continue
-		}
-		select {
-		case <-s.Done():
-			return true
-		default:
-		}
-	}
-	return false
-}
-
-// lastEventIDs returns the Last-Event-ID each stream would send next.
-func (g *generation) lastEventIDs() (probed, ref string) {
-	probed = lastID(g.probed.Lane().Snapshot())
-	if g.ref != nil {
-		ref = lastID(g.ref.Lane().Snapshot())
-	}
-	return probed, ref
-}
-
-func lastID(l *inspector.LaneSnapshot) string {
-	if l.Len() > 0 {
-		return l.Event(l.Len() - 1).ID
-	}
-	for i := len(l.Conns) - 1; i >= 0; i-- {
-		if l.Conns[i].LastEventID != "" {
-			return l.Conns[i].LastEventID
-		}
-	}
-	return ""
+	return g.probed.failed() || g.ref != nil && g.ref.failed()
 }
 
 // due reports whether the generation should be replaced at the next
-// reconnection: it is older than the window or holds MaxConns connections.
+// reconnection of the probed stream: it is older than the window or holds
+// MaxConns connections.
 func (g *generation) due(conns int) bool {
 	return time.Since(g.started) >= g.target.window || conns >= g.target.cfg.MaxConns
 }
@@ -159,8 +132,11 @@ func (h *laneHooks) onClose(_ *inspector.Lane, c inspector.Conn, reconnectIn tim
 			t.m.reconnects.WithLabelValues(t.cfg.Name).Inc()
 		}
 	}
-	if reconnectIn >= 0 && h.gen.due(c.Index+1) {
-		t.requestRotation(h.gen, reconnectIn)
+	// The probed stream restarts the recording when it is due; the
+	// reference only when it holds too many connections, so that the
+	// probed stream is rarely cut by the probe.
+	if reconnectIn >= 0 && (h.counted && h.gen.due(c.Index+1) || !h.counted && c.Index+1 >= t.cfg.MaxConns) {
+		t.requestRotation(rotation{gen: h.gen, wait: reconnectIn, reference: !h.counted})
 	}
 }
 

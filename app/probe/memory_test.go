@@ -43,7 +43,7 @@ func TestProbeRecordingStaysBounded(t *testing.T) {
 			}
 		}
 		if tg.cfg.Name == "fast" {
-			if l := snap.Lane(g.probed.Lane().ID()); l.DroppedEvents == 0 {
+			if l := snap.Lane(g.probed.subscription().Lane().ID()); l.DroppedEvents == 0 {
 				t.Errorf("fast: no events dropped: the cap was never reached (%d events held)", l.Len())
 			}
 		}

@@ -9,10 +9,12 @@ import (
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 )
 
-// rotation asks the target to replace gen by a fresh recording after wait.
+// rotation asks the target to replace gen by a fresh recording: one of its
+// streams (the reference, or the probed one) is waiting wait to reconnect.
 type rotation struct {
-	gen  *generation
-	wait time.Duration
+	gen       *generation
+	wait      time.Duration
+	reference bool
 }
 
 // findingKey is one series of the finding gauge.
@@ -45,16 +47,16 @@ func newTarget(cfg Target, c *Config, m *metrics) *target {
 }
 
 // requestRotation is called from a subscription's goroutine; it never blocks.
-func (t *target) requestRotation(g *generation, wait time.Duration) {
+func (t *target) requestRotation(r rotation) {
 	select {
-	case t.rotate <- rotation{gen: g, wait: wait}:
+	case t.rotate <- r:
 	default:
 	}
 }
 
 // run records and evaluates until ctx is cancelled.
 func (t *target) run(ctx context.Context, evaluated func(name string)) error {
-	g, err := t.startGeneration(ctx, t.cfg.LastEventID, t.cfg.LastEventID)
+	g, err := t.startGeneration(ctx, resume{probedID: t.cfg.LastEventID, refID: t.cfg.LastEventID})
 	if err != nil {
 		return err
 	}
@@ -70,7 +72,7 @@ func (t *target) run(ctx context.Context, evaluated func(name string)) error {
 			t.evaluateGeneration(g, time.Now())
 			evaluated(t.cfg.Name)
 			if time.Since(g.started) >= t.recycle || g.failed() {
-				if g, err = t.replace(ctx, g, 0); err != nil || g == nil {
+				if g, err = t.replace(ctx, g, rotation{}); err != nil {
 					return err
 				}
 			}
@@ -78,28 +80,26 @@ func (t *target) run(ctx context.Context, evaluated func(name string)) error {
 			if r.gen != g {
 				continue // asked by a recording already replaced
 			}
-			if g, err = t.replace(ctx, g, r.wait); err != nil || g == nil {
+			if g, err = t.replace(ctx, g, r); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// replace evaluates and stops g, waits out the reconnection time, and
-// starts the next recording where g's streams left off. It returns nil
-// when ctx ended meanwhile.
-func (t *target) replace(ctx context.Context, g *generation, wait time.Duration) (*generation, error) {
+// replace evaluates and stops g and starts the next recording where g's
+// streams left off; the stream that was reconnecting waits out its
+// reconnection time, the other reconnects at once.
+func (t *target) replace(ctx context.Context, g *generation, r rotation) (*generation, error) {
 	t.evaluateGeneration(g, time.Now())
-	probedID, refID := g.lastEventIDs()
-	g.stop()
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return nil, nil
-	case <-timer.C:
+	from := resume{probedID: g.probed.nextLastEventID(), refID: g.ref.nextLastEventID()}
+	if r.reference {
+		from.refWait = r.wait
+	} else {
+		from.probedWait = r.wait
 	}
-	return t.startGeneration(ctx, probedID, refID)
+	g.stop()
+	return t.startGeneration(ctx, from)
 }
 
 // evaluateGeneration analyses the recording: new delays go into the
@@ -108,13 +108,17 @@ func (t *target) replace(ctx context.Context, g *generation, wait time.Duration)
 func (t *target) evaluateGeneration(g *generation, now time.Time) {
 	snap := g.sess.Snapshot()
 	opts := diagnose.Options{Reference: -1, Stamp: t.cfg.Stamp.spec()}
-	probed := snap.Lane(g.probed.Lane().ID())
-	var ref *inspector.LaneSnapshot
-	if g.ref != nil {
-		ref = snap.Lane(g.ref.Lane().ID())
+	var probed, ref *inspector.LaneSnapshot
+	if sub := g.probed.subscription(); sub != nil {
+		probed = snap.Lane(sub.Lane().ID())
+	}
+	if sub := g.ref.subscription(); sub != nil {
+		ref = snap.Lane(sub.Lane().ID())
 		opts.Reference = ref.Info.ID
 	}
-	g.observeDelays(snap, probed, ref)
+	if probed != nil {
+		g.observeDelays(snap, probed, ref)
+	}
 	for _, f := range diagnose.Diagnose(snap, opts) {
 		t.lastSeen[findingKey{f.ID, f.Severity.String()}] = now
 	}
