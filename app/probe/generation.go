@@ -109,15 +109,15 @@ func (h *laneHooks) onItem(_ *inspector.Lane, it *sse.Item, at time.Duration) {
 	if !h.counted {
 		return
 	}
-	m, name := h.gen.target.m, h.gen.target.cfg.Name
-	m.bytes.WithLabelValues(name).Add(float64(len(it.Raw)))
+	c := &h.gen.target.series
+	c.bytes.Add(float64(len(it.Raw)))
 	if it.Kind != sse.ItemEvent {
 		return
 	}
-	m.events.WithLabelValues(name).Inc()
+	c.events.Inc()
 	if h.awaiting {
 		h.awaiting = false
-		m.firstEvent.WithLabelValues(name).Observe((at - h.connStart).Seconds())
+		c.firstEvent.Observe((at - h.connStart).Seconds())
 	}
 }
 
@@ -129,7 +129,7 @@ func (h *laneHooks) onClose(_ *inspector.Lane, c inspector.Conn, reconnectIn tim
 	if h.counted && c.Cause != inspector.CauseCancelled {
 		t.m.disconnects.WithLabelValues(t.cfg.Name, string(c.Cause)).Inc()
 		if reconnectIn >= 0 {
-			t.m.reconnects.WithLabelValues(t.cfg.Name).Inc()
+			t.series.reconnects.Inc()
 		}
 	}
 	// The probed stream restarts the recording when it is due; the

@@ -5,6 +5,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sseinspector/sseinspector/inspector"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 )
@@ -34,6 +36,12 @@ type target struct {
 
 	rotate chan rotation // capacity 1: one pending rotation is enough
 
+	// series are the target's per-event series, resolved once.
+	series struct {
+		events, bytes, reconnects prometheus.Counter
+		firstEvent                prometheus.Observer
+	}
+
 	// current is the recording in progress, for tests and the memory check.
 	current atomic.Pointer[generation]
 
@@ -42,8 +50,13 @@ type target struct {
 }
 
 func newTarget(cfg Target, c *Config, m *metrics) *target {
-	return &target{cfg: cfg, m: m, window: c.Window, evaluate: c.Evaluate, recycle: c.Recycle,
+	t := &target{cfg: cfg, m: m, window: c.Window, evaluate: c.Evaluate, recycle: c.Recycle,
 		rotate: make(chan rotation, 1), lastSeen: map[findingKey]time.Time{}}
+	t.series.events = m.events.WithLabelValues(cfg.Name)
+	t.series.bytes = m.bytes.WithLabelValues(cfg.Name)
+	t.series.reconnects = m.reconnects.WithLabelValues(cfg.Name)
+	t.series.firstEvent = m.firstEvent.WithLabelValues(cfg.Name)
+	return t
 }
 
 // requestRotation is called from a subscription's goroutine; it never blocks.
