@@ -151,3 +151,12 @@ func TestCompareJUnit(t *testing.T) {
 		t.Errorf("compare through a buffering proxy: %+v", doc)
 	}
 }
+
+func TestJUnitUnwritable(t *testing.T) {
+	path := saveSession(t, pairSession(10, 0))
+	report := filepath.Join(t.TempDir(), "no-such-dir", "junit.xml")
+	code, _, errOut := run(t, "diagnose", "--junit", report, path)
+	if code != ExitFailure || !strings.Contains(errOut, "--junit") {
+		t.Errorf("exit %d, stderr %q: want exit 1 naming --junit", code, errOut)
+	}
+}
