@@ -55,6 +55,9 @@ func TestCLIBuildIsStatic(t *testing.T) {
 	if err != nil {
 		t.Fatalf("sseinspector-cli help: %v", err)
 	}
+	if !strings.Contains(string(out), "command-line build") || strings.Contains(string(out), "opens the desktop inspector") {
+		t.Errorf("sseinspector-cli help offers the desktop inspector:\n%s", out)
+	}
 	for _, cmd := range []string{"watch", "compare", "diagnose", "tap", "ca", "origin", "export", "probe"} {
 		if !strings.Contains(string(out), "\n  "+cmd+" ") {
 			t.Errorf("sseinspector-cli help does not list %q:\n%s", cmd, out)

@@ -9,6 +9,8 @@ import (
 	"github.com/sseinspector/sseinspector/app/cli"
 )
 
+func init() { cli.CommandLineBuild = true }
+
 // runGUI stands in for the desktop inspector in the command-line build
 // (CGO_ENABLED=0, "make cli"), which links no UI toolkit: the window needs
 // cgo, OpenGL and a display.
