@@ -3,13 +3,27 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean scenarios
+.PHONY: cli test-cli package-check probe-soak run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean scenarios
 
 run: deps-run build
 	./$(BIN) demo
 
 build:
 	$(GO) build -o $(BIN) .
+
+# The command-line build: static, no cgo, no UI toolkit; every headless
+# command, for servers, CI containers and distroless images.
+CLI_BIN ?= sseinspector-cli
+cli:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(CLI_BIN) .
+
+# The command tests again, run against the static binary "make cli" built.
+test-cli: cli
+	SSEINSPECTOR_BINARY=$(CURDIR)/$(CLI_BIN) $(GO) test -count=1 -timeout 10m ./app/cli
+
+# The probe's memory over a long run: RSS sampled 20 times (SOAK=1h for longer).
+probe-soak:
+	SSEI_SOAK=$${SOAK:-10m} $(GO) test -run TestProbeSoakRSS -count=1 -v -timeout 3h ./app/probe
 
 deps-run:
 	@scripts/deps.sh run
@@ -63,14 +77,16 @@ fuzz:
 screenshot: build
 	./scripts/screenshot.sh
 
-# The fyne tool's own module is not served by every module proxy; the copy
-# inside the pinned Fyne release builds everywhere Fyne does.
+# The fyne packager is a tool dependency in go.mod (fyne.io/tools/cmd/fyne).
 package: deps-run
-	$(GO) install fyne.io/fyne/v2/cmd/fyne@v2.8.1
-	$$($(GO) env GOPATH)/bin/fyne package -os linux --release
+	$(GO) tool fyne package -os linux --release
+
+# Builds the package and validates its .desktop entry (desktop-file-validate).
+package-check: package
+	scripts/check-package.sh
 
 clean:
-	rm -f $(BIN) *.tar.xz
+	rm -f $(BIN) $(CLI_BIN) *.tar.xz
 
 # Reads a 1 GiB packet capture and checks the heap stays bounded (the
 # 32 MiB version runs in make test).

@@ -32,8 +32,11 @@ var layers = []layer{
 	{pkg: "app/origin", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/plot", forbid: []string{"fyne.io/"}},
 	{pkg: "app/timeline", allow: []string{"inspector", "inspector/sse", "inspector/diagnose", "app/plot"}, forbid: []string{"fyne.io/"}},
+	{pkg: "app/probe", allow: []string{"inspector", "inspector/sse", "inspector/diagnose"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/cmdline", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/cli", allow: []string{"*"}, forbid: []string{"fyne.io/", module + "/app/gui", module + "/app/widgets"}},
+	// The command-line build: the root package without cgo links no UI toolkit.
+	{pkg: ".", allow: []string{"*"}, forbid: []string{"fyne.io/", module + "/app/gui", module + "/app/widgets"}},
 }
 
 type listed struct {
@@ -48,7 +51,7 @@ type listed struct {
 func TestLayers(t *testing.T) {
 	for _, l := range layers {
 		t.Run(l.pkg, func(t *testing.T) {
-			cmd := exec.Command("go", "list", "-e", "-deps", "-json=ImportPath,Error,DepsErrors", module+"/"+l.pkg)
+			cmd := exec.Command("go", "list", "-e", "-deps", "-json=ImportPath,Error,DepsErrors", l.importPath())
 			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 			out, err := cmd.StdoutPipe()
 			if err != nil {
@@ -85,6 +88,14 @@ func TestLayers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// importPath is the layer's full import path; "." is the module root.
+func (l layer) importPath() string {
+	if l.pkg == "." {
+		return module
+	}
+	return module + "/" + l.pkg
 }
 
 func (l layer) check(t *testing.T, dep string) {

@@ -45,6 +45,7 @@ type analysisFlags struct {
 	stampUnit  string
 	stampRegex string
 	reference  string
+	junit      string
 }
 
 func (a *analysisFlags) register(fs *flag.FlagSet, withReference bool) {
@@ -53,6 +54,7 @@ func (a *analysisFlags) register(fs *flag.FlagSet, withReference bool) {
 	fs.StringVar(&a.stampField, "stamp-field", "", "JSON `field` of the event data holding its send time (dotted path; default: the built-in origin's \"sent\")")
 	fs.StringVar(&a.stampUnit, "stamp-unit", "", "`unit` of a numeric send time: s, ms, us or ns (default: guessed from its size)")
 	fs.StringVar(&a.stampRegex, "stamp-regex", "", "regular `expression` finding the send time in the event data (first group, or the whole match)")
+	fs.StringVar(&a.junit, "junit", "", "also write the findings as a JUnit XML report to `file`, one test case per rule and per lane, for CI")
 	if withReference {
 		fs.StringVar(&a.reference, "reference", "", "`lane` (name or ID) the others are compared with (default: the lane named \"direct\")")
 	}
@@ -126,6 +128,15 @@ func printReport(env *Env, r *diagnose.Report, asJSON bool) int {
 		return ExitFindings
 	}
 	return ExitOK
+}
+
+// writeJUnit writes the --junit report, if asked for; name is the
+// command ("compare", "diagnose").
+func (a *analysisFlags) writeJUnit(name string, r *diagnose.Report, opts diagnose.Options) error {
+	if a.junit == "" {
+		return nil
+	}
+	return writeJUnit(a.junit, "sseinspector "+name, r, opts.Rules)
 }
 
 // Size of the timeline image --png writes: wide enough for a few hundred

@@ -47,7 +47,13 @@ var commands = []*Command{
 		Summary: "print the tap's HTTPS interception CA and how to make a browser trust it"},
 	{Name: "origin", Usage: "[--listen ADDR]", Run: runOrigin,
 		Summary: "serve the built-in demo event-stream origin until interrupted"},
+	{Name: "probe", Usage: "--config FILE [--listen ADDR] | [flags] URL", Run: runProbe,
+		Summary: "watch many streams for as long as it runs and serve Prometheus metrics on /metrics"},
 }
+
+// CommandLineBuild is set by the binary built without cgo, which has no
+// desktop inspector, so that the usage does not offer it.
+var CommandLineBuild bool
 
 // Lookup returns the named command, or nil.
 func Lookup(name string) *Command {
@@ -98,8 +104,12 @@ func Run(ctx context.Context, env *Env, args []string) int {
 // PrintUsage lists the commands.
 func PrintUsage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: sseinspector [COMMAND] [flags]")
-	fmt.Fprintln(w, "\nWith no command, opens the desktop inspector; 'sseinspector demo' opens it on the")
-	fmt.Fprintln(w, "built-in demo (direct vs a buffering proxy), 'sseinspector open SESSION' on a saved session.")
+	if CommandLineBuild {
+		fmt.Fprintln(w, "\nThis is the command-line build: the desktop inspector (demo, open) needs the desktop build.")
+	} else {
+		fmt.Fprintln(w, "\nWith no command, opens the desktop inspector; 'sseinspector demo' opens it on the")
+		fmt.Fprintln(w, "built-in demo (direct vs a buffering proxy), 'sseinspector open SESSION' on a saved session.")
+	}
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Summary)

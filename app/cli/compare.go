@@ -109,6 +109,10 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
 	}
+	if err := o.analysis.writeJUnit("compare", report, opts); err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
+		return ExitFailure
+	}
 	return printReport(env, report, o.analysis.json)
 }
 

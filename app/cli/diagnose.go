@@ -51,6 +51,10 @@ func runDiagnose(ctx context.Context, env *Env, fs *flag.FlagSet, args []string)
 		fmt.Fprintf(env.Stderr, "sseinspector diagnose: %v\n", err)
 		return ExitFailure
 	}
+	if err := af.writeJUnit("diagnose", report, opts); err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector diagnose: %v\n", err)
+		return ExitFailure
+	}
 	return printReport(env, report, af.json)
 }
 

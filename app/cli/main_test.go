@@ -23,7 +23,19 @@ var binary string
 // come near it.
 const guard = 20 * time.Second
 
+// binaryEnv names a prebuilt executable to test instead of building one:
+// "make test-cli" runs the tests against the static command-line build.
+const binaryEnv = "SSEINSPECTOR_BINARY"
+
 func TestMain(m *testing.M) {
+	if prebuilt := os.Getenv(binaryEnv); prebuilt != "" {
+		if _, err := os.Stat(prebuilt); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: %v\n", binaryEnv, err)
+			os.Exit(1)
+		}
+		binary = prebuilt
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "sseinspector-cli-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
