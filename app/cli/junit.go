@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sseinspector/sseinspector/inspector"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 )
 
@@ -100,6 +101,9 @@ func junitReport(name string, r *diagnose.Report, rules []string) *junitSuites {
 	laneSuite := junitSuite{Name: "sseinspector.lanes", Time: seconds, Timestamp: stamp}
 	for _, key := range r.LaneOrder {
 		l := r.Lanes[key]
+		if l.Kind == inspector.LaneRequest {
+			continue // a plain request (the side request naming a proxy) is no stream to judge
+		}
 		c := junitCase{Name: key, ClassName: laneSuite.Name, Time: seconds}
 		c.SystemOut = laneSummary(r, key, l)
 		for _, f := range r.Findings {

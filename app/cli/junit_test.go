@@ -142,7 +142,7 @@ func TestCompareJUnit(t *testing.T) {
 	origin := compareOrigin(t)
 	proxy := bufferingProxy(t, origin.URL)
 	report := filepath.Join(t.TempDir(), "junit.xml")
-	r := runCLI(t, "compare", "--duration", "2s", "--junit", report, origin.URL, proxy.URL)
+	r := runCLI(t, "compare", "--events", "60", "--duration", "60s", "--junit", report, origin.URL, proxy.URL)
 	if r.code != ExitFindings {
 		t.Fatalf("want findings: %v", r)
 	}

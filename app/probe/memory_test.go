@@ -34,9 +34,15 @@ func TestProbeRecordingStaysBounded(t *testing.T) {
 		snap := g.sess.Snapshot()
 		for _, l := range snap.Lanes {
 			// The cap counts stored events, reads and notes; the newest
-			// block of each is always kept, so allow one block over.
-			if l.MemoryBytes > 2*capBytes {
-				t.Errorf("%s/%s holds %d bytes, cap %d", tg.cfg.Name, l.Info.Name, l.MemoryBytes, capBytes)
+			// block of each is always kept, and it holds at least the
+			// events of the last read, which on a loaded machine can carry
+			// hundreds at once: allow one block over, or the largest read.
+			largest := 0
+			for _, r := range l.Reads() {
+				largest = max(largest, r.Size)
+			}
+			if l.MemoryBytes > 2*capBytes+2*int64(largest) {
+				t.Errorf("%s/%s holds %d bytes, cap %d (largest read %d B)", tg.cfg.Name, l.Info.Name, l.MemoryBytes, capBytes, largest)
 			}
 			if len(l.Conns) > tg.cfg.MaxConns {
 				t.Errorf("%s/%s holds %d connections, bound %d", tg.cfg.Name, l.Info.Name, len(l.Conns), tg.cfg.MaxConns)

@@ -36,6 +36,11 @@ func startServer(name, dir, conf, logPath, addr string, argv []string, env []str
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.Env = append(os.Environ(), env...)
+	// The server runs in a process group of its own, so that stopping it
+	// reaches the workers it forks (Apache's keep the output pipe open),
+	// and Wait gives up on the pipe shortly after the process is gone.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("run %s: %w", argv[0], err)
 	}
@@ -57,7 +62,7 @@ func startServer(name, dir, conf, logPath, addr string, argv []string, env []str
 			return s, nil
 		}
 		if time.Now().After(deadline) {
-			_ = cmd.Process.Kill()
+			s.signal(syscall.SIGKILL)
 			<-exited
 			return nil, fmt.Errorf("%s did not accept on %s within 10 s: %s%s", name, addr, out.String(), s.log())
 		}
@@ -101,13 +106,14 @@ func (s *server) config() string {
 // stop asks the server to quit at once and waits for it, killing it if it
 // lingers; a failed test gets the configuration and the log.
 func (s *server) stop(t testing.TB) {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	s.signal(syscall.SIGTERM)
 	select {
 	case <-s.done:
 	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
+		s.signal(syscall.SIGKILL)
 		<-s.done
 	}
+	s.signal(syscall.SIGKILL) // workers that outlived their parent
 	var ee *exec.ExitError
 	if s.exited != nil && !errors.As(s.exited, &ee) {
 		t.Logf("%s: %v", s.name, s.exited)
@@ -121,4 +127,9 @@ func (s *server) stop(t testing.TB) {
 func writeConfig(dir, name string, text []byte) (string, error) {
 	p := filepath.Join(dir, name)
 	return p, os.WriteFile(p, text, 0o644)
+}
+
+// signal sends sig to the server's whole process group.
+func (s *server) signal(sig syscall.Signal) {
+	_ = syscall.Kill(-s.cmd.Process.Pid, sig)
 }
