@@ -1,0 +1,5 @@
+package lint
+
+func lintHAProxy(r *Result, name string, src []byte, opts *Options) error { return nil }
+func lintApache(r *Result, name string, src []byte, opts *Options) error  { return nil }
+func lintCaddy(r *Result, name string, src []byte, opts *Options) error   { return nil }
