@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+
+	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
+)
+
+// nginxMain is the main file of an nginx configuration laid out as
+// Debian's: the stream's server in an included site file.
+const nginxMain = `daemon off;
+master_process off;
+worker_processes 1;
+pid __DIR__/nginx.pid;
+error_log __DIR__/error.log info;
+events { worker_connections 64; }
+http {
+    access_log __DIR__/access.log;
+    client_body_temp_path __DIR__/tmp/body;
+    proxy_temp_path __DIR__/tmp/proxy;
+    default_type application/octet-stream;
+    gzip on;
+    include sites-enabled/*;
+}
+`
+
+// nginxSite is a site whose /events location keeps nginx's defaults:
+// buffering on with an HTTP/1.0 upstream.
+const nginxSite = `server {
+    listen __ADDR__;
+
+    location / {
+        proxy_pass __UPSTREAM__;
+    }
+
+    location /events {
+        proxy_pass __UPSTREAM__;
+        proxy_set_header Host $host;
+    }
+}
+`
+
+// nginxRunnable inlines the site into the main file: the server runs from
+// a directory of its own, where the site file is not.
+func nginxRunnable(main, site string) string {
+	return template(strings.Replace(main, "include sites-enabled/*;", site, 1))
+}
+
+func TestLintNginxBufferingPatchedOnRealNginx(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"nginx.conf": nginxMain, "sites-enabled/app": nginxSite})
+	lintAndPatch(t, dir, "nginx.conf", "nginx-buffering", "sites-enabled/app:8:5", "--path", "/events")
+	patched := readFile(t, dir, "sites-enabled/app")
+	if !strings.Contains(patched, "        proxy_buffering off;\n") {
+		t.Fatalf("patched site:\n%s", patched)
+	}
+
+	origin := (&it.Origin{Rate: 40, Size: 200, Count: 80}).Start(t)
+	broken := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(nginxMain, nginxSite)})
+	wantFinding(t, compareThrough(t, origin.URL, broken.URL, "3s"), "nginx-buffering")
+	fixed := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(nginxMain, patched)})
+	wantClean(t, compareThrough(t, origin.URL, fixed.URL, "3s"), fixed.Config())
+}
