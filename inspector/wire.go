@@ -55,14 +55,41 @@ type decodingReader struct {
 // Content-Encoding, or an error for an encoding the subscriber did not
 // offer in its Accept-Encoding.
 func newBodyReader(contentEncoding string, wire io.Reader) (io.Reader, error) {
+	return NewDecoder(contentEncoding, wire)
+}
+
+// NewDecoder is the one content decoder, used by the subscriber and the
+// tap: it returns a reader of body with its Content-Encoding undone.
+// Identity (or none) returns body itself; gzip, x-gzip and deflate (zlib-
+// wrapped or raw, told apart by the zlib header check) return a reader
+// that makes its decompressor on the first Read, so every wait on the
+// network happens inside the caller's read loop. Any other encoding is an
+// error: only gzip and deflate are offered in Accept-Encoding.
+func NewDecoder(contentEncoding string, body io.Reader) (io.Reader, error) {
 	enc := strings.ToLower(strings.TrimSpace(contentEncoding))
-	switch enc {
-	case "", "identity":
-		return wire, nil
-	case "gzip", "x-gzip", "deflate":
-		return &decodingReader{encoding: enc, wire: wire}, nil
+	switch {
+	case IsIdentityEncoding(enc):
+		return body, nil
+	case CanDecode(enc):
+		return &decodingReader{encoding: enc, wire: body}, nil
 	}
 	return nil, fmt.Errorf("unsupported Content-Encoding %q (only gzip and deflate were offered)", contentEncoding)
+}
+
+// IsIdentityEncoding reports whether a Content-Encoding leaves the body
+// as it is (none, or "identity").
+func IsIdentityEncoding(contentEncoding string) bool {
+	enc := strings.ToLower(strings.TrimSpace(contentEncoding))
+	return enc == "" || enc == "identity"
+}
+
+// CanDecode reports whether NewDecoder undoes a Content-Encoding.
+func CanDecode(contentEncoding string) bool {
+	switch strings.ToLower(strings.TrimSpace(contentEncoding)) {
+	case "gzip", "x-gzip", "deflate":
+		return true
+	}
+	return false
 }
 
 func (d *decodingReader) Read(p []byte) (int, error) {

@@ -91,18 +91,5 @@ func TestChromiumThroughReverseTap(t *testing.T) {
 	checkCountingLane(t, sess, origin.URL+"/event")
 }
 
-func TestChromiumThroughForwardTapOverHTTPS(t *testing.T) {
-	origin, originRoots := newTLSOrigin(t, "origin.test", countingOrigin().ServeHTTP)
-	tap, sess, tapURL := startTap(t, Config{DialContext: mapHostsDialer("origin.test"), UpstreamTLS: tlsRoots(originRoots)})
-	pageURL := "https://origin.test:" + portOf(t, origin.URL) + "/"
-	b := startChromium(t, pageURL,
-		// Chromium never proxies loopback unless told to; origin.test is
-		// resolved by the proxy, the mapping only covers a direct attempt.
-		"--proxy-server="+tapURL, "--proxy-bypass-list=<-loopback>",
-		"--host-resolver-rules=MAP origin.test 127.0.0.1",
-		// Trust the tap's leaves for this run only: they all share one key.
-		"--ignore-certificate-errors-spki-list="+tap.CA().LeafSPKIHash())
-	title := b.waitTitleAtLeast(t, 3, 20*time.Second)
-	t.Logf("page title %s", title)
-	checkCountingLane(t, sess, pageURL+"event")
-}
+// The forward tap over HTTPS is tested with the very command the trust
+// instructions print: TestChromiumWithThePrintedTrustCommand.

@@ -337,20 +337,3 @@ func normalizeHost(host string) string {
 	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
 	return strings.ToLower(host)
 }
-
-// TrustInstructions tells how to make a browser accept the tap's
-// certificates, for a proxy listening on proxyAddr.
-func (ca *CA) TrustInstructions(proxyAddr string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "CA certificate: %s\n", ca.CertPath())
-	fmt.Fprintf(&b, "Leaf key SPKI hash (sha256, base64): %s\n\n", ca.spki)
-	b.WriteString("Chromium, for one browser run without touching any trust store\n")
-	b.WriteString("(every certificate the tap mints shares this one key; --user-data-dir is required for the flag to apply):\n")
-	fmt.Fprintf(&b, "  chromium --user-data-dir=$(mktemp -d) --proxy-server=http://%s --proxy-bypass-list='<-loopback>' \\\n", proxyAddr)
-	fmt.Fprintf(&b, "    --ignore-certificate-errors-spki-list=%s\n\n", ca.spki)
-	b.WriteString("Chromium and Firefox on Linux, trusting the CA in the user's NSS database:\n")
-	fmt.Fprintf(&b, "  certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n sseinspector -i %s\n\n", ca.CertPath())
-	b.WriteString("The CA was generated on this computer and its key never leaves it; remove the\n")
-	fmt.Fprintf(&b, "trust entry (certutil -d sql:$HOME/.pki/nssdb -D -n sseinspector) and %s to revoke it.\n", ca.dir)
-	return b.String()
-}

@@ -29,41 +29,64 @@ type browser struct {
 
 var devtoolsURL = regexp.MustCompile(`DevTools listening on (ws://127\.0\.0\.1:(\d+)/\S+)`)
 
+// chromiumHeadless are the flags every test run adds: no display, no
+// sandbox (tests may run as root), nothing fetched in the background, and
+// the DevTools endpoint the test drives the page through.
+var chromiumHeadless = []string{
+	"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+	"--disable-background-networking", "--disable-component-update", "--disable-sync",
+	"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+	"--remote-allow-origins=http://127.0.0.1",
+}
+
+// requireChromium skips the test if Chromium is not installed (fails it
+// in CI).
+func requireChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumBinary); err != nil {
+		inspectortest.Missing(t, "chromium is not installed at %s (Debian package chromium; make test installs it)", chromiumBinary)
+	}
+}
+
 // startChromium opens pageURL in a fresh headless Chromium with the given
 // extra flags, on a throw-away profile; it skips the test if Chromium is
 // not installed, and stops the browser when the test ends.
 func startChromium(t *testing.T, pageURL string, flags ...string) *browser {
 	t.Helper()
-	if _, err := os.Stat(chromiumBinary); err != nil {
-		inspectortest.Missing(t, "chromium is not installed at %s (Debian package chromium; make test installs it)", chromiumBinary)
-	}
-	// The profile is removed only once every Chromium process is gone:
-	// its helpers keep writing there for a moment after the browser exits.
-	profile, err := os.MkdirTemp("", "sseinspector-chromium-")
+	requireChromium(t)
+	args := append(append([]string{"--user-data-dir=" + scratchDir(t)}, chromiumHeadless...), flags...)
+	return launchChromium(t, exec.Command(chromiumBinary, append(args, pageURL)...))
+}
+
+// scratchDir makes a directory for Chromium's profile, removed only once
+// every Chromium process is gone: its helpers keep writing there for a
+// moment after the browser exits.
+func scratchDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "sseinspector-chromium-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
 		for i := 0; ; i++ {
-			err := os.RemoveAll(profile)
+			err := os.RemoveAll(dir)
 			if err == nil || i == 50 {
 				if err != nil {
-					t.Logf("profile %s not removed: %v", profile, err)
+					t.Logf("profile %s not removed: %v", dir, err)
 				}
 				return
 			}
 			time.Sleep(100 * time.Millisecond) // helpers still exiting: no signal to wait on
 		}
 	})
-	args := append([]string{
-		"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir=" + profile,
-		"--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-		"--remote-allow-origins=http://127.0.0.1",
-	}, flags...)
-	args = append(args, pageURL)
-	cmd := exec.Command(chromiumBinary, args...)
+	return dir
+}
+
+// launchChromium starts cmd, a Chromium (or a shell that execs one) with
+// the chromiumHeadless flags, in a process group of its own, and connects
+// to its page. The browser and its helpers are ended when the test ends.
+func launchChromium(t *testing.T, cmd *exec.Cmd) *browser {
+	t.Helper()
 	// Its own process group, so the helpers it forks can be ended with it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
@@ -86,9 +109,13 @@ func startChromium(t *testing.T, pageURL string, flags ...string) *browser {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-exited
 	})
+	return connectPage(t, devToolsPort(t, stderr, exited))
+}
 
-	// Chromium announces its DevTools endpoint on stderr: that line is the
-	// readiness signal.
+// devToolsPort waits for the line Chromium prints on stderr when its
+// DevTools endpoint is ready, and returns the port.
+func devToolsPort(t *testing.T, stderr io.Reader, exited <-chan struct{}) string {
+	t.Helper()
 	found := make(chan []string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -100,16 +127,20 @@ func startChromium(t *testing.T, pageURL string, flags ...string) *browser {
 		}
 		io.Copy(io.Discard, stderr)
 	}()
-	var port string
 	select {
 	case m := <-found:
-		port = m[2]
+		return m[2]
 	case <-exited:
 		t.Fatal("chromium exited before announcing DevTools")
 	case <-time.After(30 * time.Second):
 		t.Fatal("chromium did not announce DevTools within 30 s")
 	}
+	return ""
+}
 
+// connectPage opens the DevTools websocket of the browser's page.
+func connectPage(t *testing.T, port string) *browser {
+	t.Helper()
 	resp, err := http.Get("http://127.0.0.1:" + port + "/json/list")
 	if err != nil {
 		t.Fatal(err)

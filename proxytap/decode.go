@@ -1,11 +1,9 @@
 package proxytap
 
 import (
-	"bufio"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
 	"io"
+
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // decoder undoes a gzip or deflate Content-Encoding on the recording side
@@ -41,34 +39,12 @@ func newDecoder(encoding string, emit func([]byte)) *decoder {
 
 func (d *decoder) run(encoding string) {
 	defer close(d.done)
-	var zr io.Reader
-	switch encoding {
-	case "gzip", "x-gzip":
-		r, err := gzip.NewReader(d)
-		if err != nil {
-			d.err = err
-			return
-		}
-		zr = r
-	default:
-		// "deflate" is meant to be zlib-wrapped, but some servers send raw
-		// deflate; the zlib header tells them apart.
-		br := bufio.NewReaderSize(d, 512)
-		hdr, err := br.Peek(2)
-		if err != nil {
-			d.err = err
-			return
-		}
-		if hdr[0]&0x0f == 8 && (uint(hdr[0])<<8|uint(hdr[1]))%31 == 0 {
-			r, err := zlib.NewReader(br)
-			if err != nil {
-				d.err = err
-				return
-			}
-			zr = r
-		} else {
-			zr = flate.NewReader(br)
-		}
+	// The one decoder (and its zlib-or-raw deflate check) is inspector's;
+	// it reads its header through d on the first Read.
+	zr, err := inspector.NewDecoder(encoding, d)
+	if err != nil {
+		d.err = err
+		return
 	}
 	buf := make([]byte, decodeBuffer)
 	for {

@@ -97,7 +97,7 @@ func (f *flow) recordedHeader(h http.Header) http.Header {
 	if f.tap.cfg.KeepSecrets {
 		return h.Clone()
 	}
-	return redactHeader(h)
+	return inspector.RedactHeader(h)
 }
 
 // startConn opens the flow's lane connection: a reused or new stream lane,
@@ -168,9 +168,10 @@ func (f *flow) response(resp *http.Response) {
 				hook(lane, conn, seq, it, arrival, f.delivered)
 			}
 		}
-		switch enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); enc {
-		case "", "identity":
-		case "gzip", "x-gzip", "deflate":
+		enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+		switch {
+		case inspector.IsIdentityEncoding(enc):
+		case inspector.CanDecode(enc):
 			f.dec = newDecoder(enc, f.emitDecoded)
 		default:
 			// br, zstd and the like are passed on untouched; the recording

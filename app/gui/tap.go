@@ -129,12 +129,8 @@ func (ui *Inspector) showTapRunning(t *tapRunner) {
 			"Open http://%s in the browser instead of your site: each event stream it opens appears as a lane.", t.addr, t.addr)
 	} else {
 		ca := t.tap.CA()
-		text = fmt.Sprintf("The tap is an HTTP proxy on %s. Start the browser with it, e.g.\n\n"+
-			"  chromium --proxy-server=http://%s --proxy-bypass-list='<-loopback>' \\\n"+
-			"           --ignore-certificate-errors-spki-list=%s\n\n"+
-			"or trust the local CA (%s) for all programs:\n"+
-			"  certutil -d sql:$HOME/.pki/nssdb -A -t C,, -n sseinspector -i %s",
-			t.addr, t.addr, ca.LeafSPKIHash(), ca.CertPath(), ca.CertPath())
+		text = fmt.Sprintf("The tap is an HTTP proxy on %s: set it as the browser's HTTP and HTTPS proxy.\n\n%s",
+			t.addr, ca.TrustInstructions(t.addr))
 		extra = append(extra, widget.NewButton("Export CA certificate…", func() { ui.exportCA(ca) }))
 	}
 	label := widget.NewLabel(text)
