@@ -47,6 +47,8 @@ var commands = []*Command{
 		Summary: "print the tap's HTTPS interception CA and how to make a browser trust it"},
 	{Name: "origin", Usage: "[--listen ADDR]", Run: runOrigin,
 		Summary: "serve the built-in demo event-stream origin until interrupted"},
+	{Name: "lint", Usage: "[flags] FILE... (- reads nginx -T output)", Run: runLint,
+		Summary: "point at the proxy configuration lines that delay or drop event streams, with the fix as a patch"},
 }
 
 // Lookup returns the named command, or nil.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -10,15 +11,6 @@ import (
 
 	"github.com/sseinspector/sseinspector/inspector/lint"
 )
-
-func init() {
-	Register(&Command{
-		Name:    "lint",
-		Usage:   "[flags] FILE... (- reads the output of nginx -T from standard input)",
-		Summary: "point at the proxy configuration lines that delay or drop event streams, with the fix as a patch",
-		Run:     runLint,
-	})
-}
 
 // lintOutput is the JSON form of a lint run.
 type lintOutput struct {
@@ -35,16 +27,16 @@ type lintConfig struct {
 // patch (--patch) or both as JSON (--json). Exit codes: 0 clean, 3 when a
 // finding is a warning, 1 when a file cannot be read or parsed, 2 on bad
 // usage.
-func runLint(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, Lookup("lint"))
+func runLint(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
 	path := fs.String("path", "", "URL `PATH` of the stream, e.g. /events: check only the places that serve it (default: every place that proxies, those that look like streams first)")
 	format := fs.String("format", "", "configuration `FORMAT`: nginx, haproxy, apache or caddy (default: guessed from the name and text)")
 	patch := fs.Bool("patch", false, "print the fixes as a unified diff for patch -p0 (or git apply -p0) instead of the findings")
 	asJSON := fs.Bool("json", false, "print the findings, the places checked and the patch as one JSON object")
-	if done, code := ParseFlags(env, fs, args); done {
+	files, done, code := ParseFlags(env, fs, args)
+	if done {
 		return code
 	}
-	if fs.NArg() == 0 {
+	if len(files) == 0 {
 		return UsageError(env, fs, "want one or more configuration files (or - for nginx -T output)")
 	}
 	if *path != "" && !strings.HasPrefix(*path, "/") {
@@ -52,7 +44,7 @@ func runLint(ctx context.Context, env *Env, args []string) int {
 	}
 	opts := lint.Options{Format: lint.Format(strings.ToLower(*format)), Path: *path}
 	out := lintOutput{Configs: []lintConfig{}}
-	for _, name := range fs.Args() {
+	for _, name := range files {
 		r, err := lintOne(name, opts)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "sseinspector lint: %v\n", err)
