@@ -1,5 +1,4 @@
 package lint
 
-func lintHAProxy(r *Result, name string, src []byte, opts *Options) error { return nil }
-func lintApache(r *Result, name string, src []byte, opts *Options) error  { return nil }
-func lintCaddy(r *Result, name string, src []byte, opts *Options) error   { return nil }
+func lintApache(r *Result, name string, src []byte, opts *Options) error { return nil }
+func lintCaddy(r *Result, name string, src []byte, opts *Options) error  { return nil }
