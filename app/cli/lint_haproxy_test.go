@@ -41,5 +41,6 @@ func TestLintHAProxyTimeoutPatchedOnRealHAProxy(t *testing.T) {
 	broken := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Text: template(haproxyConf)})
 	wantFinding(t, compareThrough(t, origin.URL, broken.URL, "4s"), "idle-timeout")
 	fixed := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Text: template(patched)})
+	t.Cleanup(origin.CloseClientConnections) // before the servers stop
 	wantClean(t, compareThrough(t, origin.URL, fixed.URL, "4s"), fixed.Config())
 }
