@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean
+.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz fuzz-lint screenshot package deps-run deps-test clean
 
 run: deps-run build
 	./$(BIN) demo
@@ -45,6 +45,11 @@ load-tap: deps-test
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse
+
+# The proxy-configuration parsers of the lint command, one after the other.
+fuzz-lint:
+	for f in FuzzNginx FuzzHAProxy FuzzApache FuzzCaddy; do \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $${FUZZTIME:-1m} ./inspector/lint || exit 1; done
 
 # Regenerates the README screenshot with the headless export command.
 screenshot: build

@@ -25,6 +25,7 @@ var layers = []layer{
 	{pkg: "inspector/sse", forbid: []string{"net", "os", "fyne.io/"}},
 	{pkg: "inspector", allow: []string{"inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "inspector/diagnose", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
+	{pkg: "inspector/lint", allow: []string{"inspector/diagnose", "inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "proxytap", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/origin", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/plot", forbid: []string{"fyne.io/"}},

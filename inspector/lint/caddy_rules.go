@@ -2,7 +2,6 @@ package lint
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -69,11 +68,26 @@ func dirOf(name string) string {
 	return "."
 }
 
-// cdPattern turns a Caddy path matcher into a regular expression: "*"
-// matches anything, the rest literally.
-func cdPattern(p string) *regexp.Regexp {
-	re := "^" + strings.ReplaceAll(regexp.QuoteMeta(p), `\*`, `.*`) + "$"
-	return regexp.MustCompile(re)
+// wildMatch reports whether s matches a Caddy matcher pattern, in which
+// "*" stands for any run of bytes and everything else is literal.
+func wildMatch(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if len(parts) == 1 {
+		return pattern == s
+	}
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, p := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, p)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(p):]
+	}
+	return strings.HasSuffix(s, last)
 }
 
 // isPathMatcher reports whether a directive's first argument is a path
@@ -147,7 +161,7 @@ func cdProxies(sites []*cdNode) []*cdProxy {
 // matchesAll reports whether path passes every pattern.
 func matchesAll(patterns []string, path string) bool {
 	for _, p := range patterns {
-		if !cdPattern(p).MatchString(path) {
+		if !wildMatch(p, path) {
 			return false
 		}
 	}
@@ -204,7 +218,7 @@ var safeEncodeTypes = []string{"text/html*", "text/plain*", "text/css*", "text/j
 // coversEventStream reports whether a Content-Type pattern of a response
 // matcher covers text/event-stream.
 func coversEventStream(p string) bool {
-	return cdPattern(strings.ToLower(p)).MatchString("text/event-stream")
+	return wildMatch(strings.ToLower(p), "text/event-stream")
 }
 
 // checkCaddyEncode flags an encode directive over the stream whose

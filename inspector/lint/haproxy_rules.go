@@ -347,8 +347,9 @@ func checkHAPCompression(r *Result, p hapPair) {
 func checkHAPCache(r *Result, p hapPair) {
 	for _, sec := range []*hapSection{p.back, p.front} {
 		for _, l := range sec.Lines {
-			if !l.Has("http-response", "cache-store") {
-				continue
+			if !l.Has("http-response", "cache-store") ||
+				strings.Contains(strings.ToLower(strings.Join(l.Words, " ")), "event-stream") {
+				continue // a condition on the content type keeps streams out
 			}
 			f := Finding{ID: "cached-stream", Severity: diagnose.SeverityWarning, Pos: l.Pos[0], Scope: p.name(),
 				Setting: fmt.Sprintf("%s %s has %s", sec.Kind, sec.Name, strings.Join(l.Words, " ")),
