@@ -258,7 +258,7 @@ func skipLuaBlock(lx *ngxLexer) error {
 			}
 		}
 	}
-	return fmt.Errorf("Lua block is not closed")
+	return fmt.Errorf("the Lua block is not closed")
 }
 
 // include reads the files an include directive names, in the order nginx

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,17 +14,7 @@ type ngxScope struct {
 	rank  int
 }
 
-func (s *ngxScope) loc() *ngxDirective    { return s.chain[len(s.chain)-1] }
-func (s *ngxScope) server() *ngxDirective { return findIn(s.chain, "server") }
-
-func findIn(chain []*ngxDirective, name string) *ngxDirective {
-	for _, d := range chain {
-		if d.Name == name {
-			return d
-		}
-	}
-	return nil
-}
+func (s *ngxScope) loc() *ngxDirective { return s.chain[len(s.chain)-1] }
 
 // name is how findings name the location: "location /events".
 func (s *ngxScope) name() string {
@@ -242,12 +231,4 @@ func pickLocation(cands []*ngxScope, path string) *ngxScope {
 		}
 	}
 	return longest
-}
-
-// relName shortens a file name for messages when it is inside dir.
-func relName(dir, name string) string {
-	if r, err := filepath.Rel(dir, name); err == nil && !strings.HasPrefix(r, "..") {
-		return r
-	}
-	return name
 }
