@@ -23,6 +23,7 @@ type compareOptions struct {
 	analysis analysisFlags
 	duration time.Duration
 	demo     bool
+	config   configFlags
 }
 
 func (o *compareOptions) register(fs *flag.FlagSet) {
@@ -31,6 +32,7 @@ func (o *compareOptions) register(fs *flag.FlagSet) {
 	o.analysis.register(fs, false)
 	fs.DurationVar(&o.duration, "duration", DefaultCompareDuration, "how long to record (`DURATION`)")
 	fs.BoolVar(&o.demo, "demo", false, "compare the built-in demo: its origin directly and through a proxy that buffers like default nginx")
+	o.config.register(fs)
 }
 
 // runCompare subscribes to both URLs at the same moment, records until
@@ -74,6 +76,11 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 		return UsageError(env, fs, "%v", err)
 	}
 	reqs[0].Name, reqs[1].Name = "direct", "proxied"
+	cfg, err := o.config.lint(urls[1])
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
+		return ExitFailure
+	}
 
 	sess := inspector.NewSession(inspector.Limits{})
 	reference, err := recordPair(ctx, env, sess, reqs, o.duration)
@@ -91,6 +98,9 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 	if err := o.analysis.exportImage(snap, report, title); err != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
+	}
+	if cfg != nil {
+		return printReportWithConfig(env, report, cfg, o.analysis.json)
 	}
 	return printReport(env, report, o.analysis.json)
 }

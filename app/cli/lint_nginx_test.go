@@ -63,3 +63,30 @@ func TestLintNginxBufferingPatchedOnRealNginx(t *testing.T) {
 	fixed := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(nginxMain, patched)})
 	wantClean(t, compareThrough(t, origin.URL, fixed.URL, "3s"), fixed.Config())
 }
+
+// TestCompareConfigTiesLinesToTheRun runs compare --config through nginx
+// on the broken site: the live buffering finding names the site's line;
+// with an application that sends X-Accel-Buffering: no, the run
+// contradicts the configuration's warning, which is downgraded.
+func TestCompareConfigTiesLinesToTheRun(t *testing.T) {
+	skipShort(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"nginx.conf": nginxMain, "sites-enabled/app": nginxSite})
+	conf := dir + "/nginx.conf"
+
+	origin := (&it.Origin{Rate: 40, Size: 200, Count: 80}).Start(t)
+	ngx := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(nginxMain, nginxSite)})
+	r := runCLI(t, "compare", "--duration", "3s", "--config", conf, origin.URL+"/events", ngx.URL+"/events")
+	line := "config: " + dir + "/sites-enabled/app:8:5 location /events has no proxy_buffering off and inherits proxy_http_version 1.0 (default)"
+	if r.code != ExitFindings || !strings.Contains(r.stdout, line) || !strings.Contains(r.stdout, "the live run shows it too") {
+		t.Fatalf("want the live finding tied to %q\n%v", line, r)
+	}
+
+	honest := (&it.Origin{Rate: 40, Size: 200, Count: 80, Header: map[string][]string{"X-Accel-Buffering": {"no"}}}).Start(t)
+	ngx2 := it.StartNginx(t, it.NginxConfig{Upstream: honest.URL, Text: nginxRunnable(nginxMain, nginxSite)})
+	r = runCLI(t, "compare", "--duration", "3s", "--config", conf, honest.URL+"/events", ngx2.URL+"/events")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "info [nginx-buffering]") ||
+		!strings.Contains(r.stdout, "downgraded: the live run contradicts it") {
+		t.Fatalf("want the configuration warning downgraded by the run\n%v", r)
+	}
+}

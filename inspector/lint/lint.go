@@ -57,6 +57,9 @@ type Finding struct {
 	// Fix says what to change; Edits apply it.
 	Fix   string `json:"fix"`
 	Edits []Edit `json:"edits,omitempty"`
+	// Evidence holds what a live run through the proxy showed about the
+	// setting (see Explain).
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 // Edit replaces Replace lines of File starting at Line (1-based) with

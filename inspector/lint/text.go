@@ -16,6 +16,9 @@ func (r *Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "    setting: %s\n", f.Setting)
 		fmt.Fprintf(&b, "    why:     %s\n", f.Reason)
 		b.WriteString("    fix:     " + strings.ReplaceAll(f.Fix, "\n", "\n             ") + "\n")
+		for _, e := range f.Evidence {
+			fmt.Fprintf(&b, "    run:     %s\n", e)
+		}
 	}
 	switch {
 	case len(r.Streams) == 0:
