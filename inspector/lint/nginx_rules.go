@@ -110,6 +110,41 @@ func checkNgxLocation(r *Result, s *ngxScope) {
 	checkNgxCache(r, s)
 	checkNgxChunked(r, s)
 	checkNgxReadTimeout(r, s)
+	checkNgxHTTP2(r, s)
+}
+
+// checkNgxHTTP2 notes a TLS server without HTTP/2: browsers then hold
+// each stream on one of six HTTP/1.1 connections per host.
+func checkNgxHTTP2(r *Result, s *ngxScope) {
+	var server *ngxDirective
+	for _, d := range s.chain {
+		if d.Name == "server" {
+			server = d
+		}
+	}
+	if server == nil {
+		return
+	}
+	var tls *ngxDirective
+	for _, d := range server.Block {
+		switch {
+		case d.Name == "http2" && len(d.Args) == 1 && d.Args[0] == "on":
+			return
+		case d.Name == "listen" && slices.Contains(d.Args, "http2"):
+			return
+		case d.Name == "listen" && slices.Contains(d.Args, "ssl") && tls == nil:
+			tls = d
+		}
+	}
+	if tls == nil {
+		return
+	}
+	r.add(Finding{ID: "connection-limit", Severity: diagnose.SeverityInfo, Pos: tls.Pos, Scope: s.name(),
+		Setting: fmt.Sprintf("listen %s without http2", strings.Join(tls.Args, " ")),
+		Title:   "Browsers get each stream of this server over HTTP/1.1: six per host at most",
+		Reason: "Over HTTP/1.1 a browser opens at most six connections per host, each EventSource holding one: " +
+			"a seventh tab's stream stays pending. HTTP/2 carries them all on one connection.",
+		Fix: "Serve the site over HTTP/2: in nginx 1.25.1 and later\n    http2 on;\nbefore that\n    listen 443 ssl http2;"})
 }
 
 func checkNgxBuffering(r *Result, s *ngxScope) {
@@ -133,6 +168,11 @@ func checkNgxBuffering(r *Result, s *ngxScope) {
 			if strings.EqualFold(a, "X-Accel-Buffering") {
 				reason += fmt.Sprintf(" The application cannot turn it off either: proxy_ignore_headers X-Accel-Buffering at %s:%d.", d.Pos.File, d.Pos.Line)
 			}
+		}
+	}
+	for _, d := range s.lookupAll("add_header") {
+		if len(d.Args) > 0 && strings.EqualFold(d.Args[0], "X-Accel-Buffering") {
+			reason += fmt.Sprintf(" add_header X-Accel-Buffering at %s:%d does not help: nginx reads that header only from the upstream's response.", d.Pos.File, d.Pos.Line)
 		}
 	}
 	r.add(Finding{ID: "nginx-buffering", Severity: diagnose.SeverityWarning, Pos: pos, Scope: s.name(),

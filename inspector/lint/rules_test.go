@@ -181,3 +181,26 @@ func TestWildMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestNginxNotes(t *testing.T) {
+	src := "http {\n    server {\n        listen 443 ssl;\n        location /events {\n            proxy_pass http://a;\n" +
+		"            add_header X-Accel-Buffering no;\n        }\n    }\n}\n"
+	r := lintText(t, "nginx.conf", src, nil, Options{Format: Nginx})
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, f.ID+"@"+f.Pos.String())
+		if f.ID == "nginx-buffering" && !strings.Contains(f.Reason, "add_header X-Accel-Buffering at nginx.conf:6 does not help") {
+			t.Errorf("reason: %s", f.Reason)
+		}
+	}
+	want := "nginx-buffering@nginx.conf:4:9,connection-limit@nginx.conf:3:9,idle-timeout@nginx.conf:4:9"
+	if strings.Join(got, ",") != want {
+		t.Fatalf("findings %v, want %s", got, want)
+	}
+	r = lintText(t, "nginx.conf", strings.Replace(src, "443 ssl", "443 ssl http2", 1), nil, Options{Format: Nginx})
+	for _, f := range r.Findings {
+		if f.ID == "connection-limit" {
+			t.Fatalf("connection-limit with http2 on the listen line")
+		}
+	}
+}
