@@ -179,13 +179,22 @@ func (ui *Inspector) ShowCompare() {
 		widget.NewFormItem("Headers", direct.headers),
 		widget.NewFormItem("Body", direct.body),
 	}
+	config := widget.NewEntry()
+	config.SetPlaceHolder("optional: the proxy's nginx, HAProxy, Apache or Caddy configuration file")
+	items = append(items, widget.NewFormItem("Proxy config", config))
 	d := dialog.NewForm("Compare direct and proxied", "Compare", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		if err := ui.Compare(direct.form(), proxied.Text); err != nil {
-			dialog.ShowError(err, ui.win)
+		cfg, err := lintConfigFile(config.Text, proxied.Text)
+		if err == nil {
+			err = ui.Compare(direct.form(), proxied.Text)
 		}
+		if err != nil {
+			dialog.ShowError(err, ui.win)
+			return
+		}
+		ui.config.Store(cfg)
 	}, ui.win)
 	d.Resize(fyne.NewSize(640, 440))
 	d.Show()
