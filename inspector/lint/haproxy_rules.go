@@ -152,13 +152,14 @@ func hapStreams(secs []*hapSection, path string) []hapPair {
 		switch f.Kind {
 		case "listen":
 			p := hapPair{front: f, back: f, why: "it proxies to its servers"}
-			if path != "" {
+			switch {
+			case path != "":
 				p.why = "it serves " + path
-			}
-			if streamHint.MatchString(f.Name) {
+				hinted = append(hinted, p)
+			case streamHint.MatchString(f.Name):
 				p.why = "its name suggests streams"
 				hinted = append(hinted, p)
-			} else {
+			default:
 				all = append(all, p)
 			}
 			continue

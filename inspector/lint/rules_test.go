@@ -44,6 +44,8 @@ var brokenCases = []brokenCase{
 		files: map[string]string{"/etc/haproxy/haproxy.cfg": "defaults\n    mode http\n    timeout client 1h\n    timeout server 1h\n    option http-no-delay\nfrontend f\n    bind :80\n    default_backend events\nbackend events\n    http-response cache-store c\n    server s 127.0.0.1:9000\n"}},
 	{name: "haproxy timeout client in milliseconds", format: HAProxy, id: "idle-timeout", pos: "/etc/haproxy/haproxy.cfg:5:20",
 		files: map[string]string{"/etc/haproxy/haproxy.cfg": "defaults\n    mode http\n    option http-no-delay\n    timeout server 1h\n    timeout client 20000\nlisten events\n    bind :80\n    server s 127.0.0.1:9000\n"}},
+	{name: "haproxy listen with --path", format: HAProxy, path: "/updates", id: "proxy-buffering", pos: "/etc/haproxy/haproxy.cfg:5:1",
+		files: map[string]string{"/etc/haproxy/haproxy.cfg": "defaults\n    mode http\n    timeout client 1h\n    timeout server 1h\nlisten app\n    bind :80\n    server s 127.0.0.1:9000\n"}},
 	{name: "apache fcgi without flushpackets", format: Apache, id: "proxy-buffering", pos: "/etc/apache2/sites-enabled/app.conf:3:5",
 		files: map[string]string{
 			"/etc/apache2/apache2.conf":           "ServerRoot /etc/apache2\nTimeout 300\nIncludeOptional sites-enabled/*.conf\n",
