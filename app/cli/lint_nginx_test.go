@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -84,9 +85,28 @@ func TestCompareConfigTiesLinesToTheRun(t *testing.T) {
 
 	honest := (&it.Origin{Rate: 40, Size: 200, Count: 80, Header: map[string][]string{"X-Accel-Buffering": {"no"}}}).Start(t)
 	ngx2 := it.StartNginx(t, it.NginxConfig{Upstream: honest.URL, Text: nginxRunnable(nginxMain, nginxSite)})
-	r = runCLI(t, "compare", "--duration", "3s", "--config", conf, honest.URL+"/events", ngx2.URL+"/events")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "info [nginx-buffering]") ||
-		!strings.Contains(r.stdout, "downgraded: the live run contradicts it") {
+	r = runCLI(t, "compare", "--duration", "3s", "--json", "--config", conf, honest.URL+"/events", ngx2.URL+"/events")
+	var out struct {
+		Problems bool
+		Config   struct {
+			Problems bool
+			Findings []struct {
+				ID, Severity string
+				Evidence     []string
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("%v\n%v", err, r)
+	}
+	downgraded := false
+	for _, f := range out.Config.Findings {
+		if f.ID == "nginx-buffering" && f.Severity == "info" && len(f.Evidence) > 0 &&
+			strings.HasPrefix(f.Evidence[0], "downgraded: the live run contradicts it") {
+			downgraded = true
+		}
+	}
+	if r.code != ExitOK || out.Problems || out.Config.Problems || !downgraded {
 		t.Fatalf("want the configuration warning downgraded by the run\n%v", r)
 	}
 }
