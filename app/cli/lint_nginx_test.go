@@ -110,3 +110,27 @@ func TestCompareConfigTiesLinesToTheRun(t *testing.T) {
 		t.Fatalf("want the configuration warning downgraded by the run\n%v", r)
 	}
 }
+
+func TestLintNginxGzipPatchedOnRealNginx(t *testing.T) {
+	skipShort(t)
+	main := strings.Replace(nginxMain, "    gzip on;\n", "    gzip on;\n    gzip_types text/plain text/event-stream;\n", 1)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"nginx.conf": main, "sites-enabled/app": nginxSite})
+	// gzip_types is in the main file's http block; the patch changes only
+	// the stream's location.
+	lintAndPatch(t, dir, "nginx.conf", "proxy-compression", "nginx.conf:13:27", "--path", "/events")
+	if readFile(t, dir, "nginx.conf") != main {
+		t.Fatalf("the main file was changed:\n%s", readFile(t, dir, "nginx.conf"))
+	}
+	patched := readFile(t, dir, "sites-enabled/app")
+
+	origin := (&it.Origin{Rate: 40, Size: 200, Count: 80}).Start(t)
+	broken := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(main, nginxSite)})
+	wantFinding(t, compareThrough(t, origin.URL, broken.URL, "3s"), "proxy-compression")
+	fixed := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(main, patched)})
+	r := compareThrough(t, origin.URL, fixed.URL, "3s")
+	wantClean(t, r, fixed.Config())
+	if strings.Contains(r.stdout, "compression") {
+		t.Fatalf("compare through the patched configuration still names compression:\n%v", r)
+	}
+}
