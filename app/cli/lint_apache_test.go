@@ -43,9 +43,9 @@ func TestLintApacheTimeoutPatchedOnRealApache(t *testing.T) {
 	}
 
 	origin := (&it.Origin{Rate: 40, Size: 200, Count: 40, Quiet: true}).Start(t)
-	broken := it.StartApache(t, it.ProxyConfig{Upstream: origin.URL, Text: template(apacheConf)})
+	broken := it.StartApache(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(apacheConf)})
 	wantFinding(t, compareThrough(t, origin.URL, broken.URL, "4s"), "idle-timeout")
-	fixed := it.StartApache(t, it.ProxyConfig{Upstream: origin.URL, Text: template(patched)})
+	fixed := it.StartApache(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(patched)})
 	// Apache notices a client gone only when it writes: drop the quiet
 	// origin's connections before the servers are stopped.
 	t.Cleanup(origin.CloseClientConnections)

@@ -37,9 +37,9 @@ func TestLintCaddyTimeoutPatchedOnRealCaddy(t *testing.T) {
 	}
 
 	origin := (&it.Origin{Rate: 40, Size: 200, Count: 40, Quiet: true}).Start(t)
-	broken := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: template(caddyConf)})
+	broken := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(caddyConf)})
 	wantFinding(t, compareThrough(t, origin.URL, broken.URL, "4s"), "idle-timeout")
-	fixed := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: template(patched)})
+	fixed := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(patched)})
 	t.Cleanup(origin.CloseClientConnections) // before the servers stop
 	wantClean(t, compareThrough(t, origin.URL, fixed.URL, "4s"), fixed.Config())
 }
@@ -70,12 +70,12 @@ func TestLintCaddyEncodePatchedOnRealCaddy(t *testing.T) {
 	// encode decides on the first write: events over its 512-byte
 	// minimum_length get the stream compressed.
 	origin := (&it.Origin{Rate: 40, Size: 1000, Count: 80}).Start(t)
-	broken := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: template(caddyEncodeConf)})
+	broken := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(caddyEncodeConf)})
 	r := compareThrough(t, origin.URL, broken.URL, "3s")
 	if !strings.Contains(r.stdout, "proxy-compression") {
 		t.Fatalf("compare through the broken configuration: want proxy-compression\n%v", r)
 	}
-	fixed := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: template(patched)})
+	fixed := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(patched)})
 	r = compareThrough(t, origin.URL, fixed.URL, "3s")
 	wantClean(t, r, fixed.Config())
 	if strings.Contains(r.stdout, "compression") {

@@ -38,9 +38,9 @@ func TestLintHAProxyTimeoutPatchedOnRealHAProxy(t *testing.T) {
 
 	// A second of events, then silence: longer than the broken timeout.
 	origin := (&it.Origin{Rate: 40, Size: 200, Count: 40, Quiet: true}).Start(t)
-	broken := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Text: template(haproxyConf)})
+	broken := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(haproxyConf)})
 	wantFinding(t, compareThrough(t, origin.URL, broken.URL, "4s"), "idle-timeout")
-	fixed := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Text: template(patched)})
+	fixed := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(patched)})
 	t.Cleanup(origin.CloseClientConnections) // before the servers stop
 	wantClean(t, compareThrough(t, origin.URL, fixed.URL, "4s"), fixed.Config())
 }

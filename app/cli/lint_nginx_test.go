@@ -45,7 +45,7 @@ const nginxSite = `server {
 // nginxRunnable inlines the site into the main file: the server runs from
 // a directory of its own, where the site file is not.
 func nginxRunnable(main, site string) string {
-	return template(strings.Replace(main, "include sites-enabled/*;", site, 1))
+	return asTemplate(strings.Replace(main, "include sites-enabled/*;", site, 1))
 }
 
 func TestLintNginxBufferingPatchedOnRealNginx(t *testing.T) {
@@ -132,5 +132,18 @@ func TestLintNginxGzipPatchedOnRealNginx(t *testing.T) {
 	wantClean(t, r, fixed.Config())
 	if strings.Contains(r.stdout, "compression") {
 		t.Fatalf("compare through the patched configuration still names compression:\n%v", r)
+	}
+}
+
+func TestLintVerifyOnRealNginx(t *testing.T) {
+	skipShort(t)
+	it.Require(t, "nginx", "nginx")
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"nginx.conf": nginxMain, "sites-enabled/app": nginxSite})
+	r := runIn(t, dir, "", "lint", "--verify", "--verify-duration", "3s", "--path", "/events", "nginx.conf")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Verifying location /events on ") ||
+		!strings.Contains(r.stdout, "as configured:  warning nginx-buffering") ||
+		!strings.Contains(r.stdout, "with the patch: no problems") {
+		t.Fatalf("lint --verify:\n%v", r)
 	}
 }

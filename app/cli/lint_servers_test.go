@@ -21,9 +21,9 @@ var placeholders = strings.NewReplacer(
 	"__ADDR__", "{{.Addr}}", "__PORT__", "{{.Port}}", "__DIR__", "{{.Dir}}",
 	"__UPSTREAM_HOST__", "{{.UpstreamHost}}", "__UPSTREAM__", "{{.Upstream}}")
 
-// template turns a configuration with placeholders into the text/template
+// asTemplate turns a configuration with placeholders into the text/template
 // the inspectortest servers take.
-func template(conf string) string { return placeholders.Replace(conf) }
+func asTemplate(conf string) string { return placeholders.Replace(conf) }
 
 // runIn runs the binary in dir with stdin, to completion.
 func runIn(t *testing.T, dir string, stdin string, args ...string) result {

@@ -82,6 +82,8 @@ func TestLintErrors(t *testing.T) {
 		{[]string{"lint"}, ExitUsage, "want one or more configuration files"},
 		{[]string{"lint", "--path", "events", "x"}, ExitUsage, "want a URL path starting with /"},
 		{[]string{"lint", "missing.conf"}, ExitFailure, "read missing.conf"},
+		{[]string{"lint", "--verify", "--json", "x"}, ExitUsage, "leave out --json and --patch"},
+		{[]string{"lint", "--verify", "--format", "haproxy", "bad.conf"}, ExitFailure, "outside any section"},
 		{[]string{"lint", "--format", "nginx", "bad.conf"}, ExitFailure, "nginx: bad.conf:2:3: block \"server\" is not closed"},
 		{[]string{"lint", "notes.txt"}, ExitFailure, "cannot tell the configuration format"},
 		{[]string{"lint", "--format", "iis", "bad.conf"}, ExitFailure, "unknown configuration format"},
