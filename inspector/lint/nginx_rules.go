@@ -148,39 +148,58 @@ func checkNgxHTTP2(r *Result, s *ngxScope) {
 }
 
 func checkNgxBuffering(r *Result, s *ngxScope) {
-	buffering := s.setting("proxy_buffering", "on")
-	version := s.setting("proxy_http_version", "1.0")
-	if buffering.value != "on" || version.value != "1.0" {
+	prefix := passPrefix(s.loc())
+	name := prefix + "buffering"
+	buffering := s.setting(name, "on")
+	if buffering.value != "on" {
 		return
 	}
 	pos := s.loc().Pos
+	missing := "has no " + name + " off"
 	if buffering.d != nil {
-		pos = buffering.d.Pos
+		pos, missing = buffering.d.Pos, "has "+s.describe(name, buffering)
 	}
-	missing := "has no proxy_buffering off"
-	if buffering.d != nil {
-		missing = "has " + s.describe("proxy_buffering", buffering)
+	f := Finding{ID: "nginx-buffering", Severity: diagnose.SeverityWarning, Pos: pos, Scope: s.name(),
+		Fix: diagnose.RuleFix("nginx-buffering"), Edits: []Edit{r.ngxSetEdit(s, name, "off")}}
+	if prefix == "proxy_" {
+		version := s.setting("proxy_http_version", "1.0")
+		if version.value != "1.0" {
+			return // a chunked HTTP/1.1 reply is forwarded chunk by chunk
+		}
+		f.Setting = fmt.Sprintf("%s %s and inherits %s", s.name(), missing, s.describe("proxy_http_version", version))
+		f.Title = "nginx buffers the stream (proxy_buffering on with an HTTP/1.0, unchunked upstream reply)"
+		f.Reason = "With proxy_buffering on and the upstream spoken to in HTTP/1.0, the upstream cannot chunk its reply, " +
+			"so nginx holds the headers and then releases the stream a buffer (4 KiB) at a time, or only when it ends."
+	} else {
+		f.Setting = fmt.Sprintf("%s %s", s.name(), missing)
+		f.Title = fmt.Sprintf("nginx buffers the stream (%s on)", name)
+		f.Reason = fmt.Sprintf("With %s on, nginx holds the %spass reply a buffer (4 KiB) at a time, or until it ends; "+
+			"there is no chunked escape as with proxy_http_version 1.1.", name, prefix)
+		f.Fix = fmt.Sprintf("In the location that passes the stream:\n    %s off;\nor have the application send the response header\n    X-Accel-Buffering: no", name)
 	}
-	reason := "With proxy_buffering on and the upstream spoken to in HTTP/1.0, the upstream cannot chunk its reply, " +
-		"so nginx holds the headers and then releases the stream a buffer (4 KiB) at a time, or only when it ends."
-	for _, d := range s.lookupAll("proxy_ignore_headers") {
-		for _, a := range d.Args {
-			if strings.EqualFold(a, "X-Accel-Buffering") {
-				reason += fmt.Sprintf(" The application cannot turn it off either: proxy_ignore_headers X-Accel-Buffering at %s:%d.", d.Pos.File, d.Pos.Line)
+	f.Reason += ngxBufferingNotes(s)
+	r.add(f)
+}
+
+// ngxBufferingNotes explains settings that keep the application from
+// turning buffering off itself.
+func ngxBufferingNotes(s *ngxScope) string {
+	var notes string
+	for _, name := range []string{"proxy_ignore_headers", "fastcgi_ignore_headers", "uwsgi_ignore_headers", "scgi_ignore_headers"} {
+		for _, d := range s.lookupAll(name) {
+			for _, a := range d.Args {
+				if strings.EqualFold(a, "X-Accel-Buffering") {
+					notes += fmt.Sprintf(" The application cannot turn it off either: %s X-Accel-Buffering at %s:%d.", name, d.Pos.File, d.Pos.Line)
+				}
 			}
 		}
 	}
 	for _, d := range s.lookupAll("add_header") {
 		if len(d.Args) > 0 && strings.EqualFold(d.Args[0], "X-Accel-Buffering") {
-			reason += fmt.Sprintf(" add_header X-Accel-Buffering at %s:%d does not help: nginx reads that header only from the upstream's response.", d.Pos.File, d.Pos.Line)
+			notes += fmt.Sprintf(" add_header X-Accel-Buffering at %s:%d does not help: nginx reads that header only from the upstream's response.", d.Pos.File, d.Pos.Line)
 		}
 	}
-	r.add(Finding{ID: "nginx-buffering", Severity: diagnose.SeverityWarning, Pos: pos, Scope: s.name(),
-		Setting: fmt.Sprintf("%s %s and inherits %s", s.name(), missing, s.describe("proxy_http_version", version)),
-		Title:   "nginx buffers the stream (proxy_buffering on with an HTTP/1.0, unchunked upstream reply)",
-		Reason:  reason,
-		Fix:     diagnose.RuleFix("nginx-buffering"),
-		Edits:   []Edit{r.ngxSetEdit(s, "proxy_buffering", "off")}})
+	return notes
 }
 
 // gzipsEventStream reports whether a gzip_types value covers event streams.
@@ -215,17 +234,18 @@ func checkNgxGzip(r *Result, s *ngxScope) {
 }
 
 func checkNgxCache(r *Result, s *ngxScope) {
-	cache := s.setting("proxy_cache", "off")
+	name := passPrefix(s.loc()) + "cache"
+	cache := s.setting(name, "off")
 	if cache.value == "off" {
 		return
 	}
 	r.add(Finding{ID: "cached-stream", Severity: diagnose.SeverityWarning, Pos: cache.d.Pos, Scope: s.name(),
-		Setting: fmt.Sprintf("%s has %s", s.name(), s.describe("proxy_cache", cache)),
-		Title:   "nginx caches the event stream (proxy_cache)",
+		Setting: fmt.Sprintf("%s has %s", s.name(), s.describe(name, cache)),
+		Title:   "nginx caches the event stream (" + name + ")",
 		Reason: "A cached stream is replayed instead of live (same ids, an Age header), and proxy_cache_lock " +
 			"makes concurrent clients wait up to 5 s for the first.",
-		Fix:   "In the location that proxies the stream:\n    proxy_cache off;",
-		Edits: []Edit{r.ngxSetEdit(s, "proxy_cache", "off")}})
+		Fix:   "In the location that passes the stream:\n    " + name + " off;",
+		Edits: []Edit{r.ngxSetEdit(s, name, "off")}})
 }
 
 func checkNgxChunked(r *Result, s *ngxScope) {
@@ -247,15 +267,16 @@ func checkNgxChunked(r *Result, s *ngxScope) {
 const minSafeTimeout = 30 * time.Second
 
 func checkNgxReadTimeout(r *Result, s *ngxScope) {
-	rt := s.setting("proxy_read_timeout", "60s")
+	name := passPrefix(s.loc()) + "read_timeout"
+	rt := s.setting(name, "60s")
 	d, err := parseNginxTime(rt.value)
 	if err != nil {
 		return
 	}
 	f := Finding{ID: "idle-timeout", Severity: diagnose.SeverityInfo, Pos: s.loc().Pos, Scope: s.name(),
-		Setting: fmt.Sprintf("%s has %s", s.name(), s.describe("proxy_read_timeout", rt)),
-		Title:   fmt.Sprintf("nginx closes the stream %s after the upstream's last byte (proxy_read_timeout)", fmtDuration(d)),
-		Reason: "proxy_read_timeout counts from the last byte read from the upstream: a stream silent for longer " +
+		Setting: fmt.Sprintf("%s has %s", s.name(), s.describe(name, rt)),
+		Title:   fmt.Sprintf("nginx closes the stream %s after the upstream's last byte (%s)", fmtDuration(d), name),
+		Reason: name + " counts from the last byte read from the upstream: a stream silent for longer " +
 			"is cut without its last chunk, and EventSource reconnects.",
 		Fix: diagnose.HeartbeatFix(d)}
 	if rt.d != nil {
@@ -263,7 +284,7 @@ func checkNgxReadTimeout(r *Result, s *ngxScope) {
 	}
 	if d < minSafeTimeout {
 		f.Severity = diagnose.SeverityWarning
-		f.Edits = []Edit{r.ngxSetEdit(s, "proxy_read_timeout", "1h")}
+		f.Edits = []Edit{r.ngxSetEdit(s, name, "1h")}
 		f.Fix += "\nThe patch raises it to an hour."
 	}
 	r.add(f)

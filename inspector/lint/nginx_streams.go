@@ -61,16 +61,29 @@ func lastNamed(ds []*ngxDirective, name string) *ngxDirective {
 	return nil
 }
 
-// proxies reports whether a location passes requests to an upstream
-// (directly or inside an if block).
-func proxies(loc *ngxDirective) bool {
+// passModules maps the directives that hand a request to an upstream to
+// the prefix of their module's settings (proxy_buffering,
+// fastcgi_buffering, ...).
+var passModules = map[string]string{"proxy_pass": "proxy_", "fastcgi_pass": "fastcgi_", "uwsgi_pass": "uwsgi_", "scgi_pass": "scgi_"}
+
+// passPrefix returns the settings prefix of the module a location passes
+// requests to an upstream with (directly or inside an if block), or "".
+func passPrefix(loc *ngxDirective) string {
 	for _, d := range loc.Block {
-		if d.Name == "proxy_pass" || d.Name == "if" && proxies(d) {
-			return true
+		if p, ok := passModules[d.Name]; ok {
+			return p
+		}
+		if d.Name == "if" {
+			if p := passPrefix(d); p != "" {
+				return p
+			}
 		}
 	}
-	return false
+	return ""
 }
+
+// proxies reports whether a location passes requests to an upstream.
+func proxies(loc *ngxDirective) bool { return passPrefix(loc) != "" }
 
 // ngxLocations lists every location, nested ones included, with its
 // chain of enclosing blocks.
@@ -106,7 +119,7 @@ func hasStreamSettings(loc *ngxDirective) bool {
 	for _, d := range loc.Block {
 		a := strings.ToLower(strings.Join(d.Args, " "))
 		switch d.Name {
-		case "proxy_buffering", "proxy_cache", "gzip":
+		case "proxy_buffering", "fastcgi_buffering", "uwsgi_buffering", "scgi_buffering", "proxy_cache", "fastcgi_cache", "gzip":
 			if a == "off" {
 				return true
 			}

@@ -12,7 +12,8 @@ import (
 type brokenCase struct {
 	name   string
 	format Format
-	files  map[string]string // the first file linted is "main"
+	files  map[string]string
+	main   string // the file linted; "" means the one not under sites-enabled
 	path   string
 	id     string
 	pos    string
@@ -36,6 +37,9 @@ var brokenCases = []brokenCase{
 		files: map[string]string{"/etc/nginx/nginx.conf": "http {\n    server {\n        location / { proxy_pass http://a; proxy_buffering off; }\n        location = /live { proxy_pass http://b; }\n        location ~ ^/li { proxy_pass http://c; proxy_buffering off; }\n    }\n}\n"}},
 	{name: "nginx --path picks the regular expression over a plain prefix", format: Nginx, path: "/feed/42", id: "idle-timeout", pos: "/etc/nginx/nginx.conf:5:13",
 		files: map[string]string{"/etc/nginx/nginx.conf": "http {\n    server {\n        location /feed/ { proxy_pass http://a; proxy_buffering off; }\n        location ~* ^/FEED/[0-9]+$ {\n            proxy_read_timeout 5; proxy_buffering off;\n            proxy_pass http://b;\n        }\n    }\n}\n"}},
+	{name: "nginx fastcgi_buffering by default", format: Nginx, id: "nginx-buffering", pos: "/etc/nginx/nginx.conf:4:9", main: "/etc/nginx/nginx.conf",
+		files: map[string]string{"/etc/nginx/nginx.conf": "http {\n    server {\n        fastcgi_read_timeout 1h;\n        location ~ ^/stream\\.php$ {\n            include fastcgi_params;\n            fastcgi_pass unix:/run/php/php-fpm.sock;\n        }\n    }\n}\n",
+			"/etc/nginx/fastcgi_params": "fastcgi_param QUERY_STRING $query_string;\n"}},
 	{name: "haproxy compression without a type list", format: HAProxy, id: "proxy-compression", pos: "/etc/haproxy/haproxy.cfg:6:5",
 		files: map[string]string{"/etc/haproxy/haproxy.cfg": "defaults\n    mode http\n    option http-no-delay\n    timeout client 1h\n    timeout server 1h\n    compression algo gzip\nfrontend f\n    bind :80\n    default_backend events\nbackend events\n    server s 127.0.0.1:9000\n"}},
 	{name: "haproxy compression type prefix text/", format: HAProxy, id: "proxy-compression", pos: "/etc/haproxy/haproxy.cfg:7:22",
@@ -62,6 +66,9 @@ var brokenCases = []brokenCase{
 
 // mainFile is the file a case lints: the one the others are included from.
 func (c brokenCase) mainFile() string {
+	if c.main != "" {
+		return c.main
+	}
 	for name := range c.files {
 		if !strings.Contains(name, "sites-enabled") {
 			return name

@@ -95,6 +95,9 @@ func (r *Result) reducedNginx(texts map[string]string) (string, string, error) {
 		return "", "", fmt.Errorf("no stream place")
 	}
 	s := streams[0]
+	if passPrefix(s.loc()) != "proxy_" {
+		return "", "", fmt.Errorf("%s passes requests with %spass: only proxy_pass locations can be run in front of an HTTP origin", s.name(), passPrefix(s.loc()))
+	}
 	var b strings.Builder
 	b.WriteString("daemon off;\nmaster_process off;\nworker_processes 1;\npid {{.Dir}}/nginx.pid;\nerror_log {{.Dir}}/error.log info;\n")
 	b.WriteString("events { worker_connections 64; }\nhttp {\n    access_log off;\n")
