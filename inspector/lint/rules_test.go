@@ -54,6 +54,8 @@ var brokenCases = []brokenCase{
 		files: map[string]string{
 			"/etc/apache2/apache2.conf":           "ServerRoot /etc/apache2\nTimeout 300\nIncludeOptional sites-enabled/*.conf\n",
 			"/etc/apache2/sites-enabled/app.conf": "<VirtualHost *:80>\n    ServerName app\n    ProxyPass /stream fcgi://127.0.0.1:9000/var/www/stream.php\n</VirtualHost>\n"}},
+	{name: "apache fcgi ProxyPass continued on a second line", format: Apache, id: "proxy-buffering", pos: "/etc/apache2/apache2.conf:2:5",
+		files: map[string]string{"/etc/apache2/apache2.conf": "<VirtualHost *:80>\n    ProxyPass \"/stream\" \"fcgi://127.0.0.1:9000/s.php\" \\\n        timeout=600\n</VirtualHost>\n"}},
 	{name: "apache deflate on event streams", format: Apache, id: "proxy-compression", pos: "/etc/apache2/apache2.conf:2:41",
 		files: map[string]string{"/etc/apache2/apache2.conf": "Timeout 300\nAddOutputFilterByType DEFLATE text/html text/event-stream text/plain\n<VirtualHost *:80>\n    ProxyPass /events http://127.0.0.1:3000/events\n</VirtualHost>\n"}},
 	{name: "caddy buffered responses", format: Caddy, id: "proxy-buffering", pos: "/etc/caddy/Caddyfile:3:3",
