@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: cli test-cli package-check probe-soak run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean scenarios
+.PHONY: cli test-cli package-check probe-soak run build test vet lint fmt-check bench bench-tap load-tap fuzz fuzz-lint lint-verify screenshot package deps-run deps-test clean scenarios
 
 run: deps-run build
 	./$(BIN) demo
@@ -72,6 +72,17 @@ scenarios: deps-test
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse
+
+# Proves the lint command's patches on the real servers: each broken
+# configuration linted, patched with patch -p0, started on loopback, and
+# compare through it clean (also part of make test).
+lint-verify: deps-test
+	$(GO) test -count=1 -v -run 'TestLint.*OnReal|TestCompareConfig' ./app/cli
+
+# The proxy-configuration parsers of the lint command, one after the other.
+fuzz-lint:
+	for f in FuzzNginx FuzzHAProxy FuzzApache FuzzCaddy; do \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $${FUZZTIME:-1m} ./inspector/lint || exit 1; done
 
 # Regenerates the README screenshot with the headless export command.
 screenshot: build

@@ -28,6 +28,7 @@ var layers = []layer{
 	{pkg: "inspector/capture", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/", "runtime/cgo"}},
 	{pkg: "inspector/inspectortest", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "inspector/scenarios", allow: []string{"inspector", "inspector/sse", "inspector/diagnose", "inspector/inspectortest"}, forbid: []string{"fyne.io/"}},
+	{pkg: "inspector/lint", allow: []string{"inspector/diagnose", "inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "proxytap", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/origin", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/plot", forbid: []string{"fyne.io/"}},

@@ -4,13 +4,13 @@
 #   scripts/deps.sh test  - also the real servers, browser and tools the test suite
 #                           starts: nginx, HAProxy, Apache, Caddy, Prometheus,
 #                           tcpdump, Xvfb, Chromium, imagemagick, tesseract, xmllint
-#                           (JUnit schema check), desktop-file-utils
+#                           (JUnit schema check), desktop-file-utils, patch
 set -euo pipefail
 
 want=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev)
 if [[ "${1:-run}" == "test" ]]; then
 	want+=(nginx haproxy apache2 caddy prometheus tcpdump desktop-file-utils
-		xvfb chromium imagemagick xauth tesseract-ocr libxml2-utils)
+		xvfb chromium imagemagick xauth tesseract-ocr libxml2-utils patch)
 fi
 
 if ! command -v go >/dev/null 2>&1; then

@@ -49,6 +49,8 @@ var commands = []*Command{
 		Summary: "serve the built-in demo event-stream origin until interrupted"},
 	{Name: "probe", Usage: "--config FILE [--listen ADDR] | [flags] URL", Run: runProbe,
 		Summary: "watch many streams for as long as it runs and serve Prometheus metrics on /metrics"},
+	{Name: "lint", Usage: "[flags] FILE... (- reads nginx -T output)", Run: runLint,
+		Summary: "point at the proxy configuration lines that delay or drop event streams, with the fix as a patch"},
 }
 
 // CommandLineBuild is set by the binary built without cgo, which has no

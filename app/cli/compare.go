@@ -26,6 +26,7 @@ type compareOptions struct {
 	events   int64
 	demo     bool
 	labels   string
+	config   configFlags
 }
 
 func (o *compareOptions) register(fs *flag.FlagSet) {
@@ -36,6 +37,7 @@ func (o *compareOptions) register(fs *flag.FlagSet) {
 	fs.Int64Var(&o.events, "events", 0, "stop as soon as every stream has received `N` events (0: record for --duration)")
 	fs.StringVar(&o.labels, "labels", "", "comma-separated `names` of the URLs, origin first (default: direct,proxied for two URLs; origin,hop 1,hop 2,… for a chain)")
 	fs.BoolVar(&o.demo, "demo", false, "compare the built-in demo: its origin directly and through a proxy that buffers like default nginx")
+	o.config.register(fs)
 }
 
 // runCompare subscribes to both URLs at the same moment, records until
@@ -87,6 +89,13 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 	for i := range reqs {
 		reqs[i].Name = names[i]
 	}
+	// --config describes the outermost hop: the proxy the client meets.
+	outer := len(reqs) - 1
+	cfg, err := o.config.lint(urls[outer])
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
+		return ExitFailure
+	}
 
 	sess := inspector.NewSession(inspector.Limits{})
 	lanes, err := recordAll(ctx, env, sess, reqs, o.duration, o.events)
@@ -94,7 +103,7 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
 	}
-	probeProxy(ctx, env, sess, reqs[1].URL)
+	probeProxy(ctx, env, sess, reqs[outer].URL)
 	snap := sess.Snapshot()
 	opts.Reference = lanes[0]
 	if len(lanes) > 2 {
@@ -112,6 +121,9 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 	if err := o.analysis.writeJUnit("compare", report, opts); err != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
+	}
+	if cfg != nil {
+		return printReportWithConfig(env, report, cfg, names[outer], o.analysis.json)
 	}
 	return printReport(env, report, o.analysis.json)
 }

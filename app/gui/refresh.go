@@ -85,7 +85,7 @@ func (ui *Inspector) analysisLoop(ctx context.Context, requests <-chan *inspecto
 		case <-ctx.Done():
 			return
 		case snap := <-requests:
-			r := analyze(snap, ui.reference(snap), ui.chainOf(snap))
+			r := withConfig(analyze(snap, ui.reference(snap), ui.chainOf(snap)), ui.config.Load())
 			select {
 			case results <- r:
 			case <-ctx.Done():
@@ -98,7 +98,7 @@ func (ui *Inspector) analysisLoop(ctx context.Context, requests <-chan *inspecto
 // refreshNow takes a snapshot, analyses it and shows it, synchronously.
 func (ui *Inspector) refreshNow() {
 	snap := ui.sess.Snapshot()
-	r := analyze(snap, ui.reference(snap), ui.chainOf(snap))
+	r := withConfig(analyze(snap, ui.reference(snap), ui.chainOf(snap)), ui.config.Load())
 	ui.apply(ui.sess, snap, &r, ui.events.finder.build(snap))
 }
 

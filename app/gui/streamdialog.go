@@ -186,19 +186,29 @@ func (ui *Inspector) ShowCompare() {
 		widget.NewFormItem("Headers", direct.headers),
 		widget.NewFormItem("Body", direct.body),
 	}
+	config := widget.NewEntry()
+	config.SetPlaceHolder("optional: the proxy's nginx, HAProxy, Apache or Caddy configuration file")
+	items = append(items, widget.NewFormItem("Proxy config", config))
 	d := dialog.NewForm("Compare direct and proxied", "Compare", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
-		var err error
-		if more := hopLines(hops.Text); len(more) > 0 {
+		more := hopLines(hops.Text)
+		outer := proxied.Text
+		if len(more) > 0 {
+			outer = more[len(more)-1]
+		}
+		cfg, err := lintConfigFile(config.Text, outer)
+		if err == nil && len(more) > 0 {
 			err = ui.CompareChain(direct.form(), append([]string{proxied.Text}, more...), strings.Split(labels.Text, ","))
-		} else {
+		} else if err == nil {
 			err = ui.Compare(direct.form(), proxied.Text)
 		}
 		if err != nil {
 			dialog.ShowError(err, ui.win)
+			return
 		}
+		ui.config.Store(cfg)
 	}, ui.win)
 	d.Resize(fyne.NewSize(640, 560))
 	d.Show()

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sseinspector/sseinspector/app/demo"
 	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector/lint"
 )
 
 // Inspector is the main window's state: the session shown, its live
@@ -47,6 +48,10 @@ type Inspector struct {
 
 	autoRefresh bool // run a refresh loop per session
 	keepSecrets bool // save header secrets (chosen when starting the tap)
+
+	// config is the compared proxy's configuration, linted; the refresh
+	// loop ties it to each analysis.
+	config atomic.Pointer[lint.Result]
 }
 
 // New builds the inspector's content into w, on an empty session, and
@@ -139,6 +144,7 @@ func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	ui.subs = map[int]*inspector.Subscription{}
 	ui.refLane.Store(0)
 	ui.chain.Store(nil)
+	ui.config.Store(nil)
 	ui.snap, ui.result = s.Snapshot(), analysis{}
 	ui.events.reset()
 	ui.detail.clear()
