@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -49,6 +50,27 @@ func (c *configFlags) lint(proxied string) (*lint.Result, error) {
 type reportWithConfig struct {
 	*diagnose.Report
 	Config *lint.Result `json:"config"`
+}
+
+// MarshalJSON writes the report's own JSON form (which has a MarshalJSON
+// of its own, so embedding alone would drop "config") with "config" added
+// as its last member.
+func (r reportWithConfig) MarshalJSON() ([]byte, error) {
+	rep, err := json.Marshal(r.Report)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := json.Marshal(r.Config)
+	if err != nil {
+		return nil, err
+	}
+	rep = bytes.TrimRight(rep, " \n")
+	if len(rep) < 2 || rep[len(rep)-1] != '}' {
+		return nil, fmt.Errorf("report JSON is not an object")
+	}
+	out := append(rep[:len(rep)-1:len(rep)-1], `,"config":`...)
+	out = append(out, cfg...)
+	return append(out, '}'), nil
 }
 
 // printReportWithConfig ties the lint to the run of the named lane (the
