@@ -45,8 +45,9 @@ type Request struct {
 	NoReconnect bool
 	// Name is the lane's name; empty means the URL's host and path.
 	Name string
-	// Client sends the requests; nil means a shared client whose transport
-	// has DisableCompression set. A custom client must not set Timeout
+	// Client sends the requests; nil means a shared client on a
+	// StreamTransport, which times every body byte by the network read
+	// that carried it. A custom client must not set Timeout
 	// (it would cut every stream) and should disable compression so that
 	// bodies reach the subscriber as they were on the wire; its
 	// CheckRedirect, if any, is still consulted.
@@ -235,13 +236,16 @@ func Subscribe(ctx context.Context, sess *Session, req Request, hooks Hooks) (*S
 	return s, nil
 }
 
-// defaultClient leaves compression off so Go's transport neither asks for
-// gzip itself nor decodes it: the subscriber must see the wire bytes.
+// defaultClient sends requests with a StreamTransport, which hands over
+// every body byte as soon as it arrives and leaves compression alone: the
+// subscriber must see the wire bytes when they arrive.
 var defaultClient = sync.OnceValue(func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DisableCompression = true
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: &StreamTransport{Proxy: http.ProxyFromEnvironment}}
 })
+
+// maxRedirects is how many redirects a fetch follows (the Fetch
+// standard's limit, which EventSource inherits).
+const maxRedirects = 20
 
 // wrapClient returns a copy of the client whose redirect check records
 // every hop on the lane before deferring to the original policy.
@@ -256,8 +260,8 @@ func (s *Subscription) wrapClient(c *http.Client) *http.Client {
 		if next != nil {
 			return next(r, via)
 		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
 		}
 		return nil
 	}
