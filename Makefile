@@ -45,6 +45,7 @@ load-tap: deps-test
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse
+	$(GO) test -run '^$$' -fuzz FuzzFrameReader -fuzztime $${FUZZTIME:-5m} ./inspector
 
 # Regenerates the README screenshot with the headless export command.
 screenshot: build

@@ -31,6 +31,9 @@ func (pc *h1Conn) roundTrip(t *StreamTransport, req *http.Request) (*http.Respon
 	if err := req.Write(pc.conn); err != nil {
 		return fail(err)
 	}
+	if _, err := pc.br.Peek(1); err != nil {
+		return fail(&nothingArrived{err})
+	}
 	var resp *http.Response
 	for {
 		var err error
@@ -55,6 +58,14 @@ func (pc *h1Conn) roundTrip(t *StreamTransport, req *http.Request) (*http.Respon
 	}
 	return resp, nil
 }
+
+// nothingArrived is the error of a connection that ended before any byte
+// of a response arrived: on a reused connection, the server had closed it
+// while idle, and the request can be sent again.
+type nothingArrived struct{ err error }
+
+func (e *nothingArrived) Error() string { return "connection closed before any response: " + e.err.Error() }
+func (e *nothingArrived) Unwrap() error { return e.err }
 
 // framingOf says how the body of a response read by http.ReadResponse is
 // delimited. ReadResponse has already decided which responses have no
