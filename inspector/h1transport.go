@@ -13,8 +13,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	"golang.org/x/net/http2"
 )
 
 // StreamTransport is an http.RoundTripper that delivers every body byte
@@ -24,7 +22,7 @@ import (
 // frameReader), because Go's chunked reader holds a complete chunk back
 // when the same network read also carried the start of the next one.
 // Over TLS it offers h2 and http/1.1, like a browser; HTTP/2 responses
-// are read with golang.org/x/net/http2, whose body reads return per DATA
+// are read by net/http's HTTP/2 client, whose body reads return per DATA
 // frame.
 //
 // It keeps idle HTTP/1.1 connections and HTTP/2 connections for reuse,
@@ -56,7 +54,7 @@ type StreamTransport struct {
 
 	mu       sync.Mutex
 	idle     map[string][]*h1Conn
-	h2       map[string]*http2.ClientConn
+	h2       map[string]*http.ClientConn
 	fallback http.RoundTripper
 }
 
@@ -163,11 +161,11 @@ func (t *StreamTransport) fallbackTransport() http.RoundTripper {
 	return t.fallback
 }
 
-func (t *StreamTransport) h2Conn(key string) *http2.ClientConn {
+func (t *StreamTransport) h2Conn(key string) *http.ClientConn {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	cc := t.h2[key]
-	if cc != nil && !cc.CanTakeNewRequest() {
+	if cc != nil && cc.Err() != nil {
 		delete(t.h2, key)
 		return nil
 	}
@@ -197,7 +195,7 @@ func (t *StreamTransport) getConn(ctx context.Context, key string, u *url.URL) (
 			return nil, false, err
 		}
 		if tc.ConnectionState().NegotiatedProtocol == "h2" {
-			return nil, false, t.addH2(key, tc)
+			return nil, false, t.addH2(ctx, key, tc)
 		}
 		conn = tc
 	}
@@ -223,8 +221,17 @@ func (t *StreamTransport) handshake(ctx context.Context, conn net.Conn, host str
 	return tc, nil
 }
 
-func (t *StreamTransport) addH2(key string, tc *tls.Conn) error {
-	cc, err := (&http2.Transport{DisableCompression: true}).NewClientConn(tc)
+func (t *StreamTransport) addH2(ctx context.Context, key string, tc *tls.Conn) error {
+	// net/http speaks HTTP/2 on a connection it is handed through its
+	// TLS dial hook; this transport serves that one connection.
+	var protocols http.Protocols
+	protocols.SetHTTP2(true)
+	one := &http.Transport{
+		DialTLSContext:     func(context.Context, string, string) (net.Conn, error) { return tc, nil },
+		Protocols:          &protocols,
+		DisableCompression: true,
+	}
+	cc, err := one.NewClientConn(ctx, "https", strings.TrimPrefix(key, "https://"))
 	if err != nil {
 		tc.Close()
 		return fmt.Errorf("HTTP/2 connection to %s: %w", key, err)
@@ -232,9 +239,9 @@ func (t *StreamTransport) addH2(key string, tc *tls.Conn) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.h2 == nil {
-		t.h2 = make(map[string]*http2.ClientConn)
+		t.h2 = make(map[string]*http.ClientConn)
 	}
-	if old := t.h2[key]; old != nil && old.CanTakeNewRequest() {
+	if old := t.h2[key]; old != nil && old.Err() == nil {
 		cc.Close() // a concurrent dial won
 		return nil
 	}
@@ -290,7 +297,7 @@ func (t *StreamTransport) CloseIdleConnections() {
 	idle := t.idle
 	t.idle = nil
 	for key, cc := range t.h2 {
-		if cc.State().StreamsActive == 0 {
+		if cc.InFlight() == 0 {
 			cc.Close()
 			delete(t.h2, key)
 		}
