@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -83,51 +85,60 @@ func framingCases(t *testing.T) map[string][]step {
 // TestSubscriberDeliversEachReadAtOnce runs scripted servers that end
 // network reads at awkward places in the chunked framing: every event
 // complete after a read must be reported before the server writes again.
+// Both ways of reading are checked: through the netpoller, and with
+// blocking reads.
 func TestSubscriberDeliversEachReadAtOnce(t *testing.T) {
-	for name, steps := range framingCases(t) {
-		t.Run(name, func(t *testing.T) {
-			head := inspectortest.SSEHead
-			if name == "gzip over chunked" {
-				head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+	for _, blocking := range []bool{false, true} {
+		for name, steps := range framingCases(t) {
+			t.Run(fmt.Sprintf("%s/blocking=%v", name, blocking), func(t *testing.T) {
+				testDeliversAtOnce(t, name, steps, blocking)
+			})
+		}
+	}
+}
+
+func testDeliversAtOnce(t *testing.T, name string, steps []step, blocking bool) {
+	head := inspectortest.SSEHead
+	if name == "gzip over chunked" {
+		head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+	}
+	pieces := make([]string, len(steps))
+	for i, s := range steps {
+		pieces[i] = s.piece
+	}
+	srv := inspectortest.StartWireScript(t, head, pieces...)
+	sess := inspector.NewSession(inspector.Limits{})
+	got := make(chan string, 8)
+	sub, err := inspector.Subscribe(t.Context(), sess, inspector.Request{URL: srv.URL, NoReconnect: true,
+		Client: &http.Client{Transport: &inspector.StreamTransport{BlockingReads: blocking}}},
+		inspector.Hooks{OnItem: func(_ *inspector.Lane, it *sse.Item, _ time.Duration) {
+			if it.Kind == sse.ItemEvent {
+				got <- string(it.Data)
 			}
-			pieces := make([]string, len(steps))
-			for i, s := range steps {
-				pieces[i] = s.piece
-			}
-			srv := inspectortest.StartWireScript(t, head, pieces...)
-			sess := inspector.NewSession(inspector.Limits{})
-			got := make(chan string, 8)
-			sub, err := inspector.Subscribe(t.Context(), sess, inspector.Request{URL: srv.URL, NoReconnect: true},
-				inspector.Hooks{OnItem: func(_ *inspector.Lane, it *sse.Item, _ time.Duration) {
-					if it.Kind == sse.ItemEvent {
-						got <- string(it.Data)
-					}
-				}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer sub.Stop()
-			for i, s := range steps {
-				srv.Next()
-				for _, want := range s.events {
-					select {
-					case ev := <-got:
-						if ev != want {
-							t.Fatalf("after write %d: event %q, want %q", i, ev, want)
-						}
-					case <-time.After(10 * time.Second):
-						t.Fatalf("after write %d: event %q not reported before the next write", i, want)
-					}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Stop()
+	for i, s := range steps {
+		srv.Next()
+		for _, want := range s.events {
+			select {
+			case ev := <-got:
+				if ev != want {
+					t.Fatalf("after write %d: event %q, want %q", i, ev, want)
 				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("after write %d: event %q not reported before the next write", i, want)
 			}
-			<-sub.Done()
-			var ce *inspector.ConnError
-			if !errors.As(sub.Err(), &ce) || ce.Cause != inspector.CauseEOF || ce.Err != nil {
-				t.Errorf("stream ended with %v, want a clean end", sub.Err())
-			}
-			if len(got) > 0 {
-				t.Errorf("unexpected event %q", <-got)
-			}
-		})
+		}
+	}
+	<-sub.Done()
+	var ce *inspector.ConnError
+	if !errors.As(sub.Err(), &ce) || ce.Cause != inspector.CauseEOF || ce.Err != nil {
+		t.Errorf("stream ended with %v, want a clean end", sub.Err())
+	}
+	if len(got) > 0 {
+		t.Errorf("unexpected event %q", <-got)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
+	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -48,7 +50,7 @@ func (pc *h1Conn) roundTrip(t *StreamTransport, req *http.Request) (*http.Respon
 		}
 	}
 	mode, length := framingOf(resp)
-	resp.Body = &h1Body{
+	body := &h1Body{
 		pc:    pc,
 		t:     t,
 		ctx:   ctx,
@@ -56,7 +58,36 @@ func (pc *h1Conn) roundTrip(t *StreamTransport, req *http.Request) (*http.Respon
 		fr:    newFrameReader(pc.br, mode, length, resp.Trailer),
 		reuse: !resp.Close && !req.Close,
 	}
+	if t.BlockingReads && mode != framingLength && isEventStreamType(resp.Header.Get("Content-Type")) {
+		if br, ok := newBlockingReader(pc.conn); ok {
+			// Deadlines no longer apply: cancellation wakes the read.
+			stop()
+			pc.cr.blocking = br
+			body.reuse = false
+			body.stop = context.AfterFunc(ctx, br.wake)
+		}
+	}
+	resp.Body = body
 	return resp, nil
+}
+
+func isEventStreamType(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "text/event-stream"
+}
+
+// connReader is what a connection's buffered reader reads: the socket
+// through the netpoller or, once switched, with blocking reads.
+type connReader struct {
+	conn     net.Conn
+	blocking *blockingReader
+}
+
+func (r *connReader) Read(p []byte) (int, error) {
+	if r.blocking != nil {
+		return r.blocking.Read(p)
+	}
+	return r.conn.Read(p)
 }
 
 // nothingArrived is the error of a connection that ended before any byte
@@ -105,8 +136,9 @@ func (b *h1Body) Read(p []byte) (int, error) {
 	if err == io.EOF {
 		b.ended.Store(b.fr.complete())
 	}
-	if err != nil && err != io.EOF && b.ctx.Err() != nil {
-		// The deadline set on cancellation is only the echo of it.
+	// The deadline set (or the shutdown made) on cancellation is only its
+	// echo; a body read to its framed end stays complete.
+	if err != nil && b.ctx.Err() != nil && (err != io.EOF || !b.fr.complete() && b.pc.cr.blocking != nil) {
 		err = b.ctx.Err()
 	}
 	return n, err
@@ -121,6 +153,11 @@ func (b *h1Body) Close() error {
 		if b.stop() && b.reuse && b.ended.Load() {
 			b.t.putIdle(b.pc)
 			return
+		}
+		if br := b.pc.cr.blocking; br != nil {
+			// A socket in blocking mode closes only once no read is
+			// blocked on it.
+			br.wake()
 		}
 		b.pc.conn.Close()
 	})

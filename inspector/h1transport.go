@@ -51,6 +51,12 @@ type StreamTransport struct {
 	MaxIdlePerHost int
 	// IdleTimeout closes an idle connection after that long; 0 means 90 s.
 	IdleTimeout time.Duration
+	// BlockingReads reads event-stream bodies over plain TCP (Linux) with
+	// blocking read(2) calls on the reading goroutine's thread: bytes are
+	// handed over as soon as the kernel wakes that thread, without the
+	// netpoller's hand-off, at the cost of one OS thread per stream
+	// waiting for bytes. Such connections are not reused.
+	BlockingReads bool
 
 	mu       sync.Mutex
 	idle     map[string][]*h1Conn
@@ -64,6 +70,7 @@ var _ http.RoundTripper = (*StreamTransport)(nil)
 // that has read its response headers.
 type h1Conn struct {
 	conn      net.Conn
+	cr        *connReader
 	br        *bufio.Reader
 	key       string
 	idleSince time.Time
@@ -199,7 +206,8 @@ func (t *StreamTransport) getConn(ctx context.Context, key string, u *url.URL) (
 		}
 		conn = tc
 	}
-	return &h1Conn{conn: conn, br: bufio.NewReaderSize(conn, h1ReadBuffer), key: key}, false, nil
+	cr := &connReader{conn: conn}
+	return &h1Conn{conn: conn, cr: cr, br: bufio.NewReaderSize(cr, h1ReadBuffer), key: key}, false, nil
 }
 
 func (t *StreamTransport) handshake(ctx context.Context, conn net.Conn, host string) (*tls.Conn, error) {

@@ -1,6 +1,8 @@
 package inspector_test
 
 import (
+	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -99,5 +101,43 @@ func TestStreamTransportReusesConnections(t *testing.T) {
 	get()
 	if conns.Load() != 2 {
 		t.Errorf("%d connections after the server closed the idle one, want 2", conns.Load())
+	}
+}
+
+// TestStreamTransportBlockingReadCancels checks that cancelling the
+// request wakes a body read blocked in the kernel, and that the read
+// reports the cancellation, not an end of stream.
+func TestStreamTransportBlockingReadCancels(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		io.WriteString(w, "data: one\n\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(t.Context())
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
+	resp, err := (&http.Client{Transport: &inspector.StreamTransport{BlockingReads: true}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 64)
+	if n, err := resp.Body.Read(buf); err != nil || string(buf[:n]) != "data: one\n\n" {
+		t.Fatalf("first read %q, %v", buf[:n], err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := resp.Body.Read(buf)
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("blocked read ended with %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("cancelling did not wake the blocked read")
 	}
 }
