@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -162,20 +163,28 @@ func newTapPrinter(w io.Writer, jsonOut bool) *tapPrinter {
 	return p
 }
 
+// run writes the queued lines. It writes through a buffer that it
+// flushes whenever the queue is empty: one write per line when lines come
+// slowly, one per batch when they come faster than the output takes them.
 func (p *tapPrinter) run() {
 	defer close(p.done)
+	w := bufio.NewWriter(p.w)
+	defer w.Flush()
 	for line := range p.lines {
-		io.WriteString(p.w, line)
+		io.WriteString(w, line)
 		p.mu.Lock()
 		n := p.dropped
 		p.dropped = 0
 		p.mu.Unlock()
 		if n > 0 {
 			if p.json {
-				fmt.Fprintf(p.w, `{"kind":"error","t":%q,"lane":0,"err":"output too slow: %d records not printed"}`+"\n", time.Now().Format(time.RFC3339Nano), n)
+				fmt.Fprintf(w, `{"kind":"error","t":%q,"lane":0,"err":"output too slow: %d records not printed"}`+"\n", time.Now().Format(time.RFC3339Nano), n)
 			} else {
-				fmt.Fprintf(p.w, "-- output too slow: %d lines not printed\n", n)
+				fmt.Fprintf(w, "-- output too slow: %d lines not printed\n", n)
 			}
+		}
+		if len(p.lines) == 0 {
+			w.Flush()
 		}
 	}
 }
