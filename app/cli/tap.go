@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector/sse"
@@ -138,70 +135,6 @@ type tapRecord struct {
 	Events   int64   `json:"events,omitempty"`
 	Bytes    int64   `json:"bytes,omitempty"`
 	Duration float64 `json:"ms,omitempty"`
-}
-
-// tapPrinter prints what the tap records. The hooks run on the streams'
-// goroutines; they only format and queue, and one goroutine writes, so a
-// slow terminal or pipe never stalls a stream. If the queue overflows,
-// lines are dropped (the session still has everything) and a notice says
-// how many.
-type tapPrinter struct {
-	w       io.Writer
-	json    bool
-	lines   chan string
-	done    chan struct{}
-	once    sync.Once
-	mu      sync.Mutex
-	dropped int
-}
-
-const printerQueue = 8192
-
-func newTapPrinter(w io.Writer, jsonOut bool) *tapPrinter {
-	p := &tapPrinter{w: w, json: jsonOut, lines: make(chan string, printerQueue), done: make(chan struct{})}
-	go p.run()
-	return p
-}
-
-// run writes the queued lines. It writes through a buffer that it
-// flushes whenever the queue is empty: one write per line when lines come
-// slowly, one per batch when they come faster than the output takes them.
-func (p *tapPrinter) run() {
-	defer close(p.done)
-	w := bufio.NewWriter(p.w)
-	defer w.Flush()
-	for line := range p.lines {
-		io.WriteString(w, line)
-		p.mu.Lock()
-		n := p.dropped
-		p.dropped = 0
-		p.mu.Unlock()
-		if n > 0 {
-			if p.json {
-				fmt.Fprintf(w, `{"kind":"error","t":%q,"lane":0,"err":"output too slow: %d records not printed"}`+"\n", time.Now().Format(time.RFC3339Nano), n)
-			} else {
-				fmt.Fprintf(w, "-- output too slow: %d lines not printed\n", n)
-			}
-		}
-		if len(p.lines) == 0 {
-			w.Flush()
-		}
-	}
-}
-
-func (p *tapPrinter) close() {
-	p.once.Do(func() { close(p.lines) })
-	<-p.done
-}
-
-func (p *tapPrinter) emit(line string) {
-	select {
-	case p.lines <- line:
-	default:
-		p.mu.Lock()
-		p.dropped++
-		p.mu.Unlock()
-	}
 }
 
 func (p *tapPrinter) record(r *tapRecord, when time.Time, text string) {
