@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
-	"fmt"
-	"net/http"
 	"testing"
 	"time"
 
@@ -85,19 +83,13 @@ func framingCases(t *testing.T) map[string][]step {
 // TestSubscriberDeliversEachReadAtOnce runs scripted servers that end
 // network reads at awkward places in the chunked framing: every event
 // complete after a read must be reported before the server writes again.
-// Both ways of reading are checked: through the netpoller, and with
-// blocking reads.
 func TestSubscriberDeliversEachReadAtOnce(t *testing.T) {
-	for _, blocking := range []bool{false, true} {
-		for name, steps := range framingCases(t) {
-			t.Run(fmt.Sprintf("%s/blocking=%v", name, blocking), func(t *testing.T) {
-				testDeliversAtOnce(t, name, steps, blocking)
-			})
-		}
+	for name, steps := range framingCases(t) {
+		t.Run(name, func(t *testing.T) { testDeliversAtOnce(t, name, steps) })
 	}
 }
 
-func testDeliversAtOnce(t *testing.T, name string, steps []step, blocking bool) {
+func testDeliversAtOnce(t *testing.T, name string, steps []step) {
 	head := inspectortest.SSEHead
 	if name == "gzip over chunked" {
 		head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -109,8 +101,7 @@ func testDeliversAtOnce(t *testing.T, name string, steps []step, blocking bool) 
 	srv := inspectortest.StartWireScript(t, head, pieces...)
 	sess := inspector.NewSession(inspector.Limits{})
 	got := make(chan string, 8)
-	sub, err := inspector.Subscribe(t.Context(), sess, inspector.Request{URL: srv.URL, NoReconnect: true,
-		Client: &http.Client{Transport: &inspector.StreamTransport{BlockingReads: blocking}}},
+	sub, err := inspector.Subscribe(t.Context(), sess, inspector.Request{URL: srv.URL, NoReconnect: true},
 		inspector.Hooks{OnItem: func(_ *inspector.Lane, it *sse.Item, _ time.Duration) {
 			if it.Kind == sse.ItemEvent {
 				got <- string(it.Data)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"sync"
@@ -58,34 +57,20 @@ func (pc *h1Conn) roundTrip(t *StreamTransport, req *http.Request) (*http.Respon
 		fr:    newFrameReader(pc.br, mode, length, resp.Trailer),
 		reuse: !resp.Close && !req.Close,
 	}
-	if t.BlockingReads && mode != framingLength && isEventStreamType(resp.Header.Get("Content-Type")) {
-		if br, ok := newBlockingReader(pc.conn); ok {
-			// Deadlines no longer apply: cancellation wakes the read.
-			stop()
-			pc.cr.blocking = br
-			body.reuse = false
-			body.stop = context.AfterFunc(ctx, br.wake)
-		}
-	}
 	resp.Body = body
 	return resp, nil
 }
 
-func isEventStreamType(ct string) bool {
-	mt, _, _ := mime.ParseMediaType(ct)
-	return mt == "text/event-stream"
-}
-
 // connReader is what a connection's buffered reader reads: the socket
-// through the netpoller or, once switched, with blocking reads.
+// with raw reads where possible (plain TCP on Linux), else the connection.
 type connReader struct {
-	conn     net.Conn
-	blocking *blockingReader
+	conn net.Conn
+	raw  *rawReader
 }
 
 func (r *connReader) Read(p []byte) (int, error) {
-	if r.blocking != nil {
-		return r.blocking.Read(p)
+	if r.raw != nil {
+		return r.raw.Read(p)
 	}
 	return r.conn.Read(p)
 }
@@ -95,7 +80,9 @@ func (r *connReader) Read(p []byte) (int, error) {
 // while idle, and the request can be sent again.
 type nothingArrived struct{ err error }
 
-func (e *nothingArrived) Error() string { return "connection closed before any response: " + e.err.Error() }
+func (e *nothingArrived) Error() string {
+	return "connection closed before any response: " + e.err.Error()
+}
 func (e *nothingArrived) Unwrap() error { return e.err }
 
 // framingOf says how the body of a response read by http.ReadResponse is
@@ -136,9 +123,9 @@ func (b *h1Body) Read(p []byte) (int, error) {
 	if err == io.EOF {
 		b.ended.Store(b.fr.complete())
 	}
-	// The deadline set (or the shutdown made) on cancellation is only its
-	// echo; a body read to its framed end stays complete.
-	if err != nil && b.ctx.Err() != nil && (err != io.EOF || !b.fr.complete() && b.pc.cr.blocking != nil) {
+	// The deadline set on cancellation is only its echo; a body read to
+	// its framed end stays complete.
+	if err != nil && err != io.EOF && b.ctx.Err() != nil {
 		err = b.ctx.Err()
 	}
 	return n, err
@@ -153,11 +140,6 @@ func (b *h1Body) Close() error {
 		if b.stop() && b.reuse && b.ended.Load() {
 			b.t.putIdle(b.pc)
 			return
-		}
-		if br := b.pc.cr.blocking; br != nil {
-			// A socket in blocking mode closes only once no read is
-			// blocked on it.
-			br.wake()
 		}
 		b.pc.conn.Close()
 	})

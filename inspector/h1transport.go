@@ -51,12 +51,6 @@ type StreamTransport struct {
 	MaxIdlePerHost int
 	// IdleTimeout closes an idle connection after that long; 0 means 90 s.
 	IdleTimeout time.Duration
-	// BlockingReads reads event-stream bodies over plain TCP (Linux) with
-	// blocking read(2) calls on the reading goroutine's thread: bytes are
-	// handed over as soon as the kernel wakes that thread, without the
-	// netpoller's hand-off, at the cost of one OS thread per stream
-	// waiting for bytes. Such connections are not reused.
-	BlockingReads bool
 
 	mu       sync.Mutex
 	idle     map[string][]*h1Conn
@@ -207,6 +201,9 @@ func (t *StreamTransport) getConn(ctx context.Context, key string, u *url.URL) (
 		conn = tc
 	}
 	cr := &connReader{conn: conn}
+	if u.Scheme == "http" {
+		cr.raw, _ = newRawReader(conn)
+	}
 	return &h1Conn{conn: conn, cr: cr, br: bufio.NewReaderSize(cr, h1ReadBuffer), key: key}, false, nil
 }
 

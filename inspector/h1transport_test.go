@@ -104,10 +104,10 @@ func TestStreamTransportReusesConnections(t *testing.T) {
 	}
 }
 
-// TestStreamTransportBlockingReadCancels checks that cancelling the
-// request wakes a body read blocked in the kernel, and that the read
-// reports the cancellation, not an end of stream.
-func TestStreamTransportBlockingReadCancels(t *testing.T) {
+// TestStreamTransportCancelWakesRead checks that cancelling the request
+// wakes a body read waiting for bytes, and that the read reports the
+// cancellation, not an end of stream.
+func TestStreamTransportCancelWakesRead(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
 		io.WriteString(w, "data: one\n\n")
@@ -117,7 +117,7 @@ func TestStreamTransportBlockingReadCancels(t *testing.T) {
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithCancel(t.Context())
 	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL, nil)
-	resp, err := (&http.Client{Transport: &inspector.StreamTransport{BlockingReads: true}}).Do(req)
+	resp, err := (&http.Client{Transport: &inspector.StreamTransport{}}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func New(cfg Config) (*Tap, error) {
 	}
 	transport := cfg.Transport
 	if transport == nil {
-		transport = newUpstreamTransport(t.dial, cfg.DialContext != nil, cfg.UpstreamTLS)
+		transport = newUpstreamTransport(t.dial, cfg.UpstreamTLS)
 	}
 	t.proxy = &httputil.ReverseProxy{
 		Rewrite:        t.rewrite,

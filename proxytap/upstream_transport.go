@@ -16,11 +16,7 @@ import (
 // net/http's transport for protocol upgrades (WebSocket). Neither asks for
 // or decodes compression: the browser's Accept-Encoding goes upstream as
 // it was, and the body comes back as it was.
-//
-// Event streams are read with blocking reads (see
-// inspector.StreamTransport.BlockingReads) unless customDial is set: a
-// custom dialer may set deadlines, which blocking reads do not observe.
-func newUpstreamTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error), customDial bool, upstreamTLS *tls.Config) http.RoundTripper {
+func newUpstreamTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error), upstreamTLS *tls.Config) http.RoundTripper {
 	fallback := &http.Transport{
 		DialContext:           dial,
 		TLSClientConfig:       upstreamTLS.Clone(),
@@ -38,8 +34,5 @@ func newUpstreamTransport(dial func(ctx context.Context, network, addr string) (
 		Fallback:        fallback,
 		MaxIdlePerHost:  64,
 		IdleTimeout:     90 * time.Second,
-		// Event streams skip the netpoller's hand-off between the
-		// upstream read and the write to the browser.
-		BlockingReads: !customDial,
 	}
 }
