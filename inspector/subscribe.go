@@ -392,7 +392,7 @@ func (s *Subscription) closed(a attempt, reconnectIn time.Duration) {
 }
 
 func (s *Subscription) connRecord(i int) Conn {
-	return s.lane.Snapshot().Conns[i]
+	return s.lane.Conn(i)
 }
 
 // waitWhilePaused blocks while the subscription is paused and reports

@@ -155,14 +155,9 @@ func stamp(lane *inspector.Lane, at time.Duration) string {
 	return wall(lane, at).Format(time.RFC3339Nano)
 }
 
-func conn(lane *inspector.Lane, i int) inspector.Conn {
-	for _, c := range lane.Snapshot().Conns {
-		if c.Index == i {
-			return c
-		}
-	}
-	return inspector.Conn{}
-}
+// conn is the lane's i-th connection record, copied alone: a tapped
+// stream reconnecting many times costs the same per connection.
+func conn(lane *inspector.Lane, i int) inspector.Conn { return lane.Conn(i) }
 
 func (p *tapPrinter) hooks() proxytap.Hooks {
 	return proxytap.Hooks{
