@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean
+.PHONY: run build test vet lint fmt-check bench bench-tap load-tap storm fuzz screenshot package deps-run deps-test clean
 
 run: deps-run build
 	./$(BIN) demo
@@ -42,6 +42,11 @@ bench-tap: deps-test
 # 1,000 concurrent streams through the tap for 30 s.
 load-tap: deps-test
 	SSEI_LOAD=1 $(GO) test -run TestTapLoad -count=1 -timeout 30m -v ./proxytap
+
+# A 60 s watch against a server that sends retry: 0 and closes: peak RSS
+# must stay under 150 MB.
+storm:
+	SSEI_STORM=1 $(GO) test -run TestWatchReconnectStormRSS -count=1 -timeout 10m -v ./app/cli
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse
