@@ -17,6 +17,9 @@ import (
 // the stream's retry field changes it. Browsers use about three seconds.
 const DefaultRetry = 3 * time.Second
 
+// RetryNow, as Request.Retry, sets an initial reconnection time of zero.
+const RetryNow time.Duration = -1
+
 // Request describes what a subscription connects to and how.
 type Request struct {
 	// URL is the stream's absolute http or https URL.
@@ -37,8 +40,9 @@ type Request struct {
 	// included) arrived for that long; it then reconnects like any other
 	// network error. 0 means no timeout, as in a browser.
 	ReadTimeout time.Duration
-	// Retry is the initial reconnection time; 0 means DefaultRetry. A
-	// retry field in the stream replaces it.
+	// Retry is the initial reconnection time; 0 means DefaultRetry and
+	// RetryNow (any negative value) means zero: reconnect at once. A retry
+	// field in the stream replaces it.
 	Retry time.Duration
 	// NoReconnect ends the subscription when its first connection ends,
 	// instead of reconnecting after the reconnection time.
@@ -224,8 +228,11 @@ func Subscribe(ctx context.Context, sess *Session, req Request, hooks Hooks) (*S
 		done:   make(chan struct{}),
 		wake:   make(chan struct{}, 1),
 	}
-	if s.retry <= 0 {
+	switch {
+	case s.retry == 0:
 		s.retry = DefaultRetry
+	case s.retry < 0:
+		s.retry = 0
 	}
 	s.parser.MaxEventSize = sess.limits.maxEventSize()
 	s.parser.SetLastEventID(req.LastEventID)
@@ -260,7 +267,7 @@ func (s *Subscription) wrapClient(c *http.Client) *http.Client {
 		if next != nil {
 			return next(r, via)
 		}
-		if len(via) >= maxRedirects {
+		if len(via) > maxRedirects {
 			return fmt.Errorf("stopped after %d redirects", maxRedirects)
 		}
 		return nil

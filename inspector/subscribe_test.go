@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -296,5 +297,57 @@ func TestSubscribeAcceptsMalformedContentTypeParameter(t *testing.T) {
 	snap := sub.Lane().Snapshot()
 	if snap.Len() != 1 || snap.Conns[0].Cause == CauseContentType {
 		t.Fatalf("events %d, cause %s: a browser accepts this Content-Type", snap.Len(), snap.Conns[0].Cause)
+	}
+}
+
+func TestSubscribeRetryNowMeansZero(t *testing.T) {
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		stream(w, "text/event-stream")("data: x\n\n")
+	})
+	hooks, closed := closes()
+	subscribe(t, NewSession(Limits{}), Request{URL: srv.URL, Retry: RetryNow}, hooks)
+	if rep := recv(t, closed, "end of the first connection"); rep.reconnectIn != 0 {
+		t.Errorf("reconnecting in %v, want 0", rep.reconnectIn)
+	}
+}
+
+func TestSubscribeIgnoresUnrepresentableRetry(t *testing.T) {
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		stream(w, "text/event-stream")("retry: 99999999999999999999\ndata: x\n\n")
+	})
+	hooks, closed := closes()
+	subscribe(t, NewSession(Limits{}), Request{URL: srv.URL, Retry: 7 * time.Millisecond}, hooks)
+	if rep := recv(t, closed, "end of the first connection"); rep.reconnectIn != 7*time.Millisecond {
+		t.Errorf("reconnecting in %v, want the 7ms the huge retry field left alone", rep.reconnectIn)
+	}
+}
+
+func TestSubscribeFollowsTwentyRedirects(t *testing.T) {
+	var srv *seqServer
+	srv = newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		if n < 20 {
+			http.Redirect(w, r, fmt.Sprintf("%s/?n=%d", srv.URL, n+1), http.StatusFound)
+			return
+		}
+		stream(w, "text/event-stream")("data: x\n\n")
+	})
+	sub := subscribe(t, NewSession(Limits{}), Request{URL: srv.URL + "/?n=0", NoReconnect: true}, Hooks{})
+	waitDone(t, sub)
+	c := sub.Lane().Snapshot().Conns[0]
+	if c.Status != http.StatusOK || len(c.Redirects) != 20 {
+		t.Errorf("status %d after %d redirects, want 200 after 20", c.Status, len(c.Redirects))
+	}
+}
+
+func TestSubscribeStopsAtTheTwentyFirstRedirect(t *testing.T) {
+	var srv *seqServer
+	srv = newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, srv.URL+"/again", http.StatusFound)
+	})
+	sub := subscribe(t, NewSession(Limits{}), Request{URL: srv.URL, NoReconnect: true}, Hooks{})
+	waitDone(t, sub)
+	if n := srv.n.Load(); n != 21 {
+		t.Errorf("%d requests made, want 21 (the first and 20 redirects)", n)
 	}
 }

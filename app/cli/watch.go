@@ -157,7 +157,7 @@ func (o *watchOptions) request() (inspector.Request, error) {
 		Method:      o.method,
 		LastEventID: o.lastEventID,
 		ReadTimeout: o.readTimeout,
-		Retry:       o.retry,
+		Retry:       retryOption(o.retry),
 		NoReconnect: o.noReconnect,
 		Header:      http.Header{},
 	}
@@ -196,4 +196,13 @@ func parseInterspersed(env *Env, fs *flag.FlagSet, args []string) (positional []
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// retryOption maps --retry to Request.Retry, where 0 would mean the
+// default: --retry 0 means reconnecting at once.
+func retryOption(d time.Duration) time.Duration {
+	if d == 0 {
+		return inspector.RetryNow
+	}
+	return d
 }

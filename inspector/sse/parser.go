@@ -73,8 +73,9 @@ type Item struct {
 	// Raw and Data hold its first bytes only.
 	Truncated bool
 
-	// Retry is, for an ItemRetry, the new reconnection time. Values beyond
-	// what a time.Duration holds saturate at its maximum.
+	// Retry is, for an ItemRetry, the new reconnection time. A retry
+	// field whose value a time.Duration cannot hold is ignored, as
+	// browsers ignore values they cannot represent.
 	Retry time.Duration
 }
 
@@ -506,6 +507,9 @@ func (p *Parser) handleLine(ln, withTerm []byte, lineOff, lineRead, full int64, 
 		if truncatedLine {
 			ms = p.tailMs
 		}
+		if ms < 0 {
+			return // too large to represent: ignored, as browsers do
+		}
 		p.fillLineItem(ItemRetry, withTerm, lineOff, lineRead, full, read, limit)
 		p.item.Retry = time.Duration(ms) * time.Millisecond
 		emit(&p.item)
@@ -665,14 +669,17 @@ func allDigits(b []byte) bool {
 // time.Duration can hold.
 const maxMillis = math.MaxInt64 / int64(time.Millisecond)
 
-// parseMillis continues the number ms with more ASCII digits, saturating at
-// maxMillis: the spec sets no bound, and any such value means "effectively
-// never".
+// parseMillis continues the number ms with more ASCII digits. A value
+// beyond maxMillis gives -1, and -1 stays -1: browsers ignore a retry
+// value they cannot represent, and so does the parser.
 func parseMillis(ms int64, digits []byte) int64 {
 	for _, c := range digits {
+		if ms < 0 {
+			return -1
+		}
 		ms = ms*10 + int64(c-'0')
 		if ms > maxMillis {
-			return maxMillis
+			return -1
 		}
 	}
 	return ms
