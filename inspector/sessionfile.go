@@ -326,6 +326,9 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if err := json.Unmarshal(b, &r); err != nil {
 			return false, fmt.Errorf("lane record: %w", err)
 		}
+		if err := r.check(); err != nil {
+			return false, fmt.Errorf("lane %d: %w", r.ID, err)
+		}
 		if _, dup := ld.lanes[r.ID]; dup {
 			return false, fmt.Errorf("lane %d appears twice", r.ID)
 		}
@@ -345,6 +348,9 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if err := json.Unmarshal(b, &r); err != nil {
 			return false, fmt.Errorf("conn record: %w", err)
 		}
+		if err := r.check(); err != nil {
+			return false, fmt.Errorf("lane %d: %w", r.Lane, err)
+		}
 		l, err := ld.lane(r.Lane)
 		if err != nil {
 			return false, err
@@ -357,6 +363,9 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		var r readFileRecord
 		if err := json.Unmarshal(b, &r); err != nil {
 			return false, fmt.Errorf("read record: %w", err)
+		}
+		if err := r.check(); err != nil {
+			return false, fmt.Errorf("lane %d: %w", r.Lane, err)
 		}
 		l, err := ld.lane(r.Lane)
 		if err != nil {
@@ -371,6 +380,9 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		var r eventRecord
 		if err := json.Unmarshal(b, &r); err != nil {
 			return false, fmt.Errorf("event record: %w", err)
+		}
+		if err := r.check(); err != nil {
+			return false, fmt.Errorf("lane %d: %w", r.Lane, err)
 		}
 		l, err := ld.lane(r.Lane)
 		if err != nil {
@@ -390,6 +402,9 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		var r noteRecord
 		if err := json.Unmarshal(b, &r); err != nil {
 			return false, fmt.Errorf("%s record: %w", kind.Rec, err)
+		}
+		if err := r.check(); err != nil {
+			return false, fmt.Errorf("lane %d: %s: %w", r.Lane, kind.Rec, err)
 		}
 		l, err := ld.lane(r.Lane)
 		if err != nil {
