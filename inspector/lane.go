@@ -43,7 +43,6 @@ type Lane struct {
 	noteBytes   []int64 // memory of each notes chunk, text included
 	connDetail  int     // conns before this index have had their details dropped
 	memory      int64
-	loading     bool // set while a session file is read into the lane
 }
 
 // Info returns the lane's description.
@@ -205,9 +204,6 @@ func (l *Lane) newSegment(n int, readBase int64) *segment {
 // over its memory cap — whichever oldest block is largest — always keeping
 // the newest block of each.
 func (l *Lane) enforceCap() {
-	if l.loading {
-		return // a loaded file is kept whole; its size was checked when recorded
-	}
 	limit := l.sess.limits.maxLaneBytes()
 	// Connection details (headers, redirects) go first: a reconnecting
 	// stream must not grow the lane one connection at a time.

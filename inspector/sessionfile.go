@@ -292,17 +292,15 @@ func ReadSession(r io.Reader, opts LoadOptions) (*Session, error) {
 	}
 }
 
-// finish ends loading: from now on the lanes' memory caps apply again.
-func (ld *loader) finish() {
-	for _, l := range ld.lanes {
-		l.loading = false
-	}
-}
+// finish ends loading. Loading applies the session's limits as live
+// recording does, so there is nothing left to do.
+func (ld *loader) finish() {}
 
 // loader rebuilds lanes from records.
 type loader struct {
-	sess  *Session
-	lanes map[int]*Lane
+	sess   *Session
+	lanes  map[int]*Lane
+	events int64 // event records read
 }
 
 func (ld *loader) lane(id int) (*Lane, error) {
@@ -335,7 +333,7 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if r.DroppedEvents < 0 || r.FirstRead < 0 {
 			return false, fmt.Errorf("lane %d: negative counts", r.ID)
 		}
-		l := &Lane{sess: ld.sess, info: r.LaneInfo, state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap, loading: true}
+		l := &Lane{sess: ld.sess, info: r.LaneInfo, state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap}
 		l.events, l.dropped = r.DroppedEvents, r.DroppedEvents
 		l.reads.first, l.reads.n = r.FirstRead, r.FirstRead
 		ld.lanes[r.ID] = l
@@ -358,7 +356,7 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if r.Index != len(l.conns) {
 			return false, fmt.Errorf("lane %d: connection %d out of order", r.Lane, r.Index)
 		}
-		l.conns = append(l.conns, r.Conn)
+		l.addLoadedConn(r.Conn)
 	case "read":
 		var r readFileRecord
 		if err := json.Unmarshal(b, &r); err != nil {
@@ -397,7 +395,7 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		}
 		it := sse.Item{Kind: sse.ItemEvent, ID: r.ID, Raw: raw, Offset: r.Offset, Size: r.Size,
 			FirstRead: r.FirstRead, LastRead: r.LastRead, Truncated: r.Truncated}
-		l.appendEvent(r.Conn, &it, r.Arrival, r.Delivered)
+		ld.addEvent(l, r.Conn, &it, r.Arrival, r.Delivered)
 	case "comment", "retry":
 		var r noteRecord
 		if err := json.Unmarshal(b, &r); err != nil {
@@ -420,12 +418,8 @@ func (ld *loader) record(b []byte) (done bool, err error) {
 		if err := json.Unmarshal(b, &r); err != nil {
 			return false, fmt.Errorf("end record: %w", err)
 		}
-		var events int64
-		for _, l := range ld.lanes {
-			events += l.events - l.dropped
-		}
-		if r.Lanes != len(ld.lanes) || r.Events != events {
-			return false, fmt.Errorf("end record counts %d lanes and %d events, file holds %d and %d", r.Lanes, r.Events, len(ld.lanes), events)
+		if r.Lanes != len(ld.lanes) || r.Events != ld.events {
+			return false, fmt.Errorf("end record counts %d lanes and %d events, file holds %d and %d", r.Lanes, r.Events, len(ld.lanes), ld.events)
 		}
 		ld.finish()
 		return true, nil
