@@ -241,13 +241,16 @@ func ReadSession(r io.Reader, opts LoadOptions) (*Session, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	line := 0
 	next := func() ([]byte, error) {
-		b, err := br.ReadBytes('\n')
+		b, err := readLine(br, opts.Limits.maxEventSize())
 		if len(b) > 0 {
 			line++
 			if err == io.EOF {
 				return b, fmt.Errorf("line %d: %w", line, ErrTruncated)
 			}
 			return b, nil
+		}
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("line %d: %w", line+1, err)
 		}
 		return nil, err
 	}
