@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet lint fmt-check bench bench-tap load-tap storm fuzz screenshot package deps-run deps-test clean
+.PHONY: run build test vet lint fmt-check bench bench-tap load-tap storm big-session fuzz screenshot package deps-run deps-test clean
 
 run: deps-run build
 	./$(BIN) demo
@@ -47,6 +47,10 @@ load-tap: deps-test
 # must stay under 150 MB.
 storm:
 	SSEI_STORM=1 $(GO) test -run TestWatchReconnectStormRSS -count=1 -timeout 10m -v ./app/cli
+
+# Writes a 1 GB session file and diagnoses it: peak RSS must stay bounded.
+big-session:
+	SSEI_BIG=1 $(GO) test -run TestDiagnoseBigSessionRSS -count=1 -timeout 20m -v ./app/cli
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse
