@@ -34,11 +34,12 @@ func (ui *Inspector) ShowOpen() {
 
 // OpenSessionFile loads a session file and shows it. A damaged file is
 // reported with the line at fault, and the user may load what precedes it.
-// Large files load off the UI goroutine, which stays responsive.
+// Large files load off the UI goroutine, which stays responsive, with
+// their progress in the status line.
 func (ui *Inspector) OpenSessionFile(path string) {
 	ui.status.SetText("Loading " + path + "…")
 	go func() {
-		partial, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
+		partial, err := ui.loadWithProgress(path)
 		fyne.Do(func() { ui.showLoaded(path, partial, err) })
 	}()
 }
