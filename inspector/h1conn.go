@@ -57,6 +57,8 @@ func (pc *h1Conn) roundTrip(t *StreamTransport, req *http.Request) (*http.Respon
 		fr:    newFrameReader(pc.br, mode, length, resp.Trailer),
 		reuse: !resp.Close && !req.Close,
 	}
+	// A bodiless response is complete before anyone reads it.
+	body.ended.Store(body.fr.complete())
 	resp.Body = body
 	return resp, nil
 }

@@ -94,8 +94,15 @@ func TestStreamTransportReusesConnections(t *testing.T) {
 	}
 	get()
 	get()
+	// A bodiless answer returns its connection even when nobody reads it.
+	head, err := client.Head(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head.Body.Close()
+	get()
 	if conns.Load() != 1 {
-		t.Errorf("%d connections for two requests, want 1", conns.Load())
+		t.Errorf("%d connections for four requests, want 1", conns.Load())
 	}
 	srv.CloseClientConnections()
 	get()

@@ -203,6 +203,9 @@ func (t *Tap) Close() error {
 			err = cerr
 		}
 	}
+	if c, ok := t.proxy.Transport.(headerTransport).next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections() // upstream connections kept for reuse
+	}
 	done := make(chan struct{})
 	go func() {
 		t.flows.Wait()
