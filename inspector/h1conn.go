@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -61,20 +60,6 @@ func (pc *h1Conn) roundTrip(t *StreamTransport, req *http.Request) (*http.Respon
 	body.ended.Store(body.fr.complete())
 	resp.Body = body
 	return resp, nil
-}
-
-// connReader is what a connection's buffered reader reads: the socket
-// with raw reads where possible (plain TCP on Linux), else the connection.
-type connReader struct {
-	conn net.Conn
-	raw  *rawReader
-}
-
-func (r *connReader) Read(p []byte) (int, error) {
-	if r.raw != nil {
-		return r.raw.Read(p)
-	}
-	return r.conn.Read(p)
 }
 
 // nothingArrived is the error of a connection that ended before any byte

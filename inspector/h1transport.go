@@ -64,7 +64,6 @@ var _ http.RoundTripper = (*StreamTransport)(nil)
 // that has read its response headers.
 type h1Conn struct {
 	conn      net.Conn
-	cr        *connReader
 	br        *bufio.Reader
 	key       string
 	idleSince time.Time
@@ -200,11 +199,7 @@ func (t *StreamTransport) getConn(ctx context.Context, key string, u *url.URL) (
 		}
 		conn = tc
 	}
-	cr := &connReader{conn: conn}
-	if u.Scheme == "http" {
-		cr.raw, _ = newRawReader(conn)
-	}
-	return &h1Conn{conn: conn, cr: cr, br: bufio.NewReaderSize(cr, h1ReadBuffer), key: key}, false, nil
+	return &h1Conn{conn: conn, br: bufio.NewReaderSize(conn, h1ReadBuffer), key: key}, false, nil
 }
 
 func (t *StreamTransport) handshake(ctx context.Context, conn net.Conn, host string) (*tls.Conn, error) {
