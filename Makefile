@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet lint fmt-check bench bench-tap load-tap storm big-session fuzz screenshot package deps-run deps-test clean
+.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean
 
 run: deps-run build
 	./$(BIN) demo
@@ -35,13 +35,16 @@ test: deps-test fmt-check vet lint
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./inspector/... ./app/timeline
 
-# Per-event latency and throughput: direct vs tap vs nginx, in one run.
+# Per-event latency and throughput: direct vs tap vs nginx, in one run; the
+# tap is the shipped binary, and every party runs in its own process.
 bench-tap: deps-test
 	$(GO) test -run '^$$' -bench Tap -benchtime 1x -timeout 30m ./proxytap
 
 # 1,000 concurrent streams through the tap for 30 s.
 load-tap: deps-test
 	SSEI_LOAD=1 $(GO) test -run TestTapLoad -count=1 -timeout 30m -v ./proxytap
+
+.PHONY: storm big-session
 
 # A 60 s watch against a server that sends retry: 0 and closes: peak RSS
 # must stay under 150 MB.
