@@ -49,7 +49,8 @@ test: deps-test fmt-check vet lint
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./inspector/... ./app/timeline
 
-# Per-event latency and throughput: direct vs tap vs nginx, in one run.
+# Per-event latency and throughput: direct vs tap vs nginx, in one run; the
+# tap is the shipped binary, and every party runs in its own process.
 bench-tap: deps-test
 	$(GO) test -run '^$$' -bench Tap -benchtime 1x -timeout 30m ./proxytap
 
@@ -70,8 +71,20 @@ scenarios: deps-test
 		[ $$st -eq 0 ] || exit $$st; \
 	done
 
+.PHONY: storm big-session
+
+# A 60 s watch against a server that sends retry: 0 and closes: peak RSS
+# must stay under 150 MB.
+storm:
+	SSEI_STORM=1 $(GO) test -run TestWatchReconnectStormRSS -count=1 -timeout 10m -v ./app/cli
+
+# Writes a 1 GB session file and diagnoses it: peak RSS must stay bounded.
+big-session:
+	SSEI_BIG=1 $(GO) test -run TestDiagnoseBigSessionRSS -count=1 -timeout 20m -v ./app/cli
+
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse
+	$(GO) test -run '^$$' -fuzz FuzzFrameReader -fuzztime $${FUZZTIME:-5m} ./inspector
 
 # Proves the lint command's patches on the real servers: each broken
 # configuration linted, patched with patch -p0, started on loopback, and

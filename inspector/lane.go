@@ -1,7 +1,6 @@
 package inspector
 
 import (
-	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -42,8 +41,8 @@ type Lane struct {
 	reads       chunkLog[readRecord]
 	notes       chunkLog[Note]
 	noteBytes   []int64 // memory of each notes chunk, text included
+	connDetail  int     // conns before this index have had their details dropped
 	memory      int64
-	loading     bool // set while a session file is read into the lane
 }
 
 // Info returns the lane's description.
@@ -73,34 +72,6 @@ func (l *Lane) State() (LaneState, string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.state, l.stateDetail
-}
-
-// StartConn records a new connection attempt and returns its index.
-func (l *Lane) StartConn(at time.Duration, method, url string, header http.Header, lastEventID string) int {
-	l.mu.Lock()
-	idx := len(l.conns)
-	l.conns = append(l.conns, Conn{Index: idx, Start: at, Method: method, URL: url,
-		RequestHeader: header.Clone(), LastEventID: lastEventID})
-	l.mu.Unlock()
-	l.sess.notify()
-	return idx
-}
-
-// AddRedirect records that the connection was redirected to url.
-func (l *Lane) AddRedirect(conn int, url string) {
-	l.mu.Lock()
-	c := &l.conns[conn]
-	c.Redirects = append(c.Redirects, url)
-	l.mu.Unlock()
-}
-
-// SetResponse records the response line and headers of a connection.
-func (l *Lane) SetResponse(conn int, at time.Duration, status int, proto string, header http.Header) {
-	l.mu.Lock()
-	c := &l.conns[conn]
-	c.Status, c.Proto, c.ResponseHeader, c.HeadersAt = status, proto, header.Clone(), at
-	l.mu.Unlock()
-	l.sess.notify()
 }
 
 // AddRead records one body read: wire bytes as received and size after
@@ -233,10 +204,11 @@ func (l *Lane) newSegment(n int, readBase int64) *segment {
 // over its memory cap — whichever oldest block is largest — always keeping
 // the newest block of each.
 func (l *Lane) enforceCap() {
-	if l.loading {
-		return // a loaded file is kept whole; its size was checked when recorded
-	}
 	limit := l.sess.limits.maxLaneBytes()
+	// Connection details (headers, redirects) go first: a reconnecting
+	// stream must not grow the lane one connection at a time.
+	for l.memory > limit && l.dropConnDetails() {
+	}
 	for l.memory > limit {
 		var segMem, readMem, noteMem int64
 		if len(l.segs) > 1 {
@@ -268,44 +240,24 @@ func (l *Lane) enforceCap() {
 	}
 }
 
-// EndConn records how a connection ended. discarded is the size of an
-// incomplete event thrown away at the end of the body.
-func (l *Lane) EndConn(conn int, at time.Duration, cause CloseCause, err string, discarded int64) {
-	l.mu.Lock()
-	c := &l.conns[conn]
-	c.End, c.Cause, c.Err, c.Discarded = at, cause, err, discarded
-	if c.End == 0 {
-		c.End = 1 // a zero End means "open"; keep an ended conn visibly ended
-	}
-	l.mu.Unlock()
-	l.sess.notify()
-}
-
-// SetPeerEnd records, on a tapped connection, how the browser side ended.
-func (l *Lane) SetPeerEnd(conn int, cause CloseCause) {
-	l.mu.Lock()
-	l.conns[conn].Peer = cause
-	l.mu.Unlock()
-	l.sess.notify()
-}
-
 // Snapshot returns an immutable view of the lane.
 func (l *Lane) Snapshot() *LaneSnapshot {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	s := &LaneSnapshot{
-		Info:          l.info,
-		State:         l.state,
-		StateDetail:   l.stateDetail,
-		Conns:         make([]Conn, len(l.conns)),
-		DroppedEvents: l.dropped,
-		DroppedReads:  l.reads.first,
-		DroppedNotes:  l.notes.first,
-		MemoryBytes:   l.memory,
-		reads:         l.reads.view(),
-		notes:         l.notes.view(),
-		segs:          make([]segmentView, len(l.segs)),
-		starts:        make([]int, len(l.segs)),
+		Info:               l.info,
+		State:              l.state,
+		StateDetail:        l.stateDetail,
+		Conns:              make([]Conn, len(l.conns)),
+		DroppedEvents:      l.dropped,
+		DroppedReads:       l.reads.first,
+		DroppedNotes:       l.notes.first,
+		DroppedConnDetails: int64(l.connDetail),
+		MemoryBytes:        l.memory,
+		reads:              l.reads.view(),
+		notes:              l.notes.view(),
+		segs:               make([]segmentView, len(l.segs)),
+		starts:             make([]int, len(l.segs)),
 	}
 	copy(s.Conns, l.conns)
 	n := 0
@@ -335,7 +287,10 @@ type LaneSnapshot struct {
 	DroppedEvents int64 // events dropped by the memory cap
 	DroppedReads  int64 // reads dropped by the memory cap
 	DroppedNotes  int64 // comments and retry notes dropped by the memory cap
-	MemoryBytes   int64 // memory held by stored events and reads
+	// DroppedConnDetails is how many of the oldest connections lost their
+	// headers and redirects to the memory cap (their other fields stay).
+	DroppedConnDetails int64
+	MemoryBytes        int64 // memory held by stored events, reads, notes and connections
 
 	segs   []segmentView
 	starts []int

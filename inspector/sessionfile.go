@@ -136,13 +136,16 @@ func ReadSession(r io.Reader, opts LoadOptions) (*Session, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	line := 0
 	next := func() ([]byte, error) {
-		b, err := br.ReadBytes('\n')
+		b, err := readLine(br, opts.Limits.maxEventSize())
 		if len(b) > 0 {
 			line++
 			if err == io.EOF {
 				return b, fmt.Errorf("line %d: %w", line, ErrTruncated)
 			}
 			return b, nil
+		}
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("line %d: %w", line+1, err)
 		}
 		return nil, err
 	}
@@ -187,17 +190,15 @@ func ReadSession(r io.Reader, opts LoadOptions) (*Session, error) {
 	}
 }
 
-// finish ends loading: from now on the lanes' memory caps apply again.
-func (ld *loader) finish() {
-	for _, l := range ld.lanes {
-		l.loading = false
-	}
-}
+// finish ends loading. Loading applies the session's limits as live
+// recording does (sessionfile_limits.go), so there is nothing left to do.
+func (ld *loader) finish() {}
 
 // loader rebuilds lanes from records.
 type loader struct {
-	sess  *Session
-	lanes map[int]*Lane
+	sess   *Session
+	lanes  map[int]*Lane
+	events int64 // event records read
 }
 
 func (ld *loader) lane(id int) (*Lane, error) {
@@ -238,13 +239,16 @@ func (ld *loader) loadLane(b []byte) error {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("lane record: %w", err)
 	}
+	if err := r.check(); err != nil {
+		return fmt.Errorf("lane %d: %w", r.ID, err)
+	}
 	if _, dup := ld.lanes[r.ID]; dup {
 		return fmt.Errorf("lane %d appears twice", r.ID)
 	}
 	if r.DroppedEvents < 0 || r.FirstRead < 0 {
 		return fmt.Errorf("lane %d: negative counts", r.ID)
 	}
-	l := &Lane{sess: ld.sess, info: r.info(), state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap, loading: true}
+	l := &Lane{sess: ld.sess, info: r.info(), state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap}
 	l.events, l.dropped = r.DroppedEvents, r.DroppedEvents
 	l.reads.first, l.reads.n = r.FirstRead, r.FirstRead
 	ld.lanes[r.ID] = l
@@ -260,6 +264,9 @@ func (ld *loader) loadConn(b []byte) error {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("conn record: %w", err)
 	}
+	if err := r.check(); err != nil {
+		return fmt.Errorf("lane %d: %w", r.Lane, err)
+	}
 	l, err := ld.lane(r.Lane)
 	if err != nil {
 		return err
@@ -267,7 +274,7 @@ func (ld *loader) loadConn(b []byte) error {
 	if r.Index != len(l.conns) {
 		return fmt.Errorf("lane %d: connection %d out of order", r.Lane, r.Index)
 	}
-	l.conns = append(l.conns, r.conn())
+	l.addLoadedConn(r.conn())
 	return nil
 }
 
@@ -275,6 +282,9 @@ func (ld *loader) loadRead(b []byte) error {
 	var r readFileRecord
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("read record: %w", err)
+	}
+	if err := r.check(); err != nil {
+		return fmt.Errorf("lane %d: %w", r.Lane, err)
 	}
 	l, err := ld.lane(r.Lane)
 	if err != nil {
@@ -293,6 +303,9 @@ func (ld *loader) loadEvent(b []byte) error {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("event record: %w", err)
 	}
+	if err := r.check(); err != nil {
+		return fmt.Errorf("lane %d: %w", r.Lane, err)
+	}
 	l, err := ld.lane(r.Lane)
 	if err != nil {
 		return err
@@ -301,7 +314,7 @@ func (ld *loader) loadEvent(b []byte) error {
 		return fmt.Errorf("lane %d: event %d out of order or on unknown connection", r.Lane, r.Seq)
 	}
 	it := r.item()
-	l.appendEvent(r.Conn, &it, r.Arrival, r.Delivered)
+	ld.addEvent(l, r.Conn, &it, r.Arrival, r.Delivered)
 	return nil
 }
 
@@ -309,6 +322,9 @@ func (ld *loader) loadNote(b []byte) error {
 	var r noteRecord
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("note record: %w", err)
+	}
+	if err := r.check(); err != nil {
+		return fmt.Errorf("lane %d: %s: %w", r.Lane, r.Rec, err)
 	}
 	l, err := ld.lane(r.Lane)
 	if err != nil {
@@ -323,12 +339,8 @@ func (ld *loader) loadEnd(b []byte) error {
 	if err := json.Unmarshal(b, &r); err != nil {
 		return fmt.Errorf("end record: %w", err)
 	}
-	var events int64
-	for _, l := range ld.lanes {
-		events += l.events - l.dropped
-	}
-	if r.Lanes != len(ld.lanes) || r.Events != events {
-		return fmt.Errorf("end record counts %d lanes and %d events, file holds %d and %d", r.Lanes, r.Events, len(ld.lanes), events)
+	if r.Lanes != len(ld.lanes) || r.Events != ld.events {
+		return fmt.Errorf("end record counts %d lanes and %d events, file holds %d and %d", r.Lanes, r.Events, len(ld.lanes), ld.events)
 	}
 	ld.finish()
 	return nil

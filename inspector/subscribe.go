@@ -16,6 +16,9 @@ import (
 // the stream's retry field changes it. Browsers use about three seconds.
 const DefaultRetry = 3 * time.Second
 
+// RetryNow, as Request.Retry, sets an initial reconnection time of zero.
+const RetryNow time.Duration = -1
+
 // Request describes what a subscription connects to and how.
 type Request struct {
 	// URL is the stream's absolute http or https URL.
@@ -36,16 +39,18 @@ type Request struct {
 	// included) arrived for that long; it then reconnects like any other
 	// network error. 0 means no timeout, as in a browser.
 	ReadTimeout time.Duration
-	// Retry is the initial reconnection time; 0 means DefaultRetry. A
-	// retry field in the stream replaces it.
+	// Retry is the initial reconnection time; 0 means DefaultRetry and
+	// RetryNow (any negative value) means zero: reconnect at once. A retry
+	// field in the stream replaces it.
 	Retry time.Duration
 	// NoReconnect ends the subscription when its first connection ends,
 	// instead of reconnecting after the reconnection time.
 	NoReconnect bool
 	// Name is the lane's name; empty means the URL's host and path.
 	Name string
-	// Client sends the requests; nil means a shared client whose transport
-	// has DisableCompression set. A custom client must not set Timeout
+	// Client sends the requests; nil means a shared client on a
+	// StreamTransport, which times every body byte by the network read
+	// that carried it. A custom client must not set Timeout
 	// (it would cut every stream) and should disable compression so that
 	// bodies reach the subscriber as they were on the wire; its
 	// CheckRedirect, if any, is still consulted.
@@ -206,8 +211,11 @@ func Subscribe(ctx context.Context, sess *Session, req Request, hooks Hooks) (*S
 		done:   make(chan struct{}),
 		wake:   make(chan struct{}, 1),
 	}
-	if s.retry <= 0 {
+	switch {
+	case s.retry == 0:
 		s.retry = DefaultRetry
+	case s.retry < 0:
+		s.retry = 0
 	}
 	s.parser.MaxEventSize = sess.limits.maxEventSize()
 	s.parser.SetLastEventID(req.LastEventID)
@@ -218,13 +226,16 @@ func Subscribe(ctx context.Context, sess *Session, req Request, hooks Hooks) (*S
 	return s, nil
 }
 
-// defaultClient leaves compression off so Go's transport neither asks for
-// gzip itself nor decodes it: the subscriber must see the wire bytes.
+// defaultClient sends requests with a StreamTransport, which hands over
+// every body byte as soon as it arrives and leaves compression alone: the
+// subscriber must see the wire bytes when they arrive.
 var defaultClient = sync.OnceValue(func() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DisableCompression = true
-	return &http.Client{Transport: t}
+	return &http.Client{Transport: &StreamTransport{Proxy: http.ProxyFromEnvironment}}
 })
+
+// maxRedirects is how many redirects a fetch follows (the Fetch
+// standard's limit, which EventSource inherits).
+const maxRedirects = 20
 
 // wrapClient returns a copy of the client whose redirect check records
 // every hop on the lane before deferring to the original policy.
@@ -239,8 +250,8 @@ func (s *Subscription) wrapClient(c *http.Client) *http.Client {
 		if next != nil {
 			return next(r, via)
 		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+		if len(via) > maxRedirects {
+			return fmt.Errorf("stopped after %d redirects", maxRedirects)
 		}
 		return nil
 	}
@@ -371,7 +382,7 @@ func (s *Subscription) closed(a attempt, reconnectIn time.Duration) {
 }
 
 func (s *Subscription) connRecord(i int) Conn {
-	return s.lane.Snapshot().Conns[i]
+	return s.lane.Conn(i)
 }
 
 // waitWhilePaused blocks while the subscription is paused and reports

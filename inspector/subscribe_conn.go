@@ -78,16 +78,7 @@ func (s *Subscription) connect() (a attempt, ok bool) {
 	watchdog.reset()
 	s.lane.SetResponse(s.conn, s.sess.Now(), resp.StatusCode, resp.Proto, resp.Header)
 
-	if resp.StatusCode != http.StatusOK {
-		ce := &ConnError{Cause: CauseHTTPStatus, Status: resp.StatusCode, StatusText: resp.Status}
-		rec.End(s.sess.Now(), ce.Cause, ce)
-		return attempt{conn: s.conn, cause: ce.Cause, err: ce}, true
-	}
-	ct := resp.Header.Get("Content-Type")
-	// Browsers look at the essence only: a malformed parameter does not
-	// make a text/event-stream response something else.
-	if mt, _, err := mime.ParseMediaType(ct); (err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter)) || mt != "text/event-stream" {
-		ce := &ConnError{Cause: CauseContentType, ContentType: ct}
+	if ce := refusal(resp); ce != nil {
 		rec.End(s.sess.Now(), ce.Cause, ce)
 		return attempt{conn: s.conn, cause: ce.Cause, err: ce}, true
 	}
@@ -103,7 +94,30 @@ func (s *Subscription) connect() (a attempt, ok bool) {
 		s.hooks.OnOpen(s.lane, s.connRecord(s.conn))
 	}
 
-	chunked := slices.Contains(resp.TransferEncoding, "chunked")
+	cause, cerr := s.readBody(rec, wire, decoded, slices.Contains(resp.TransferEncoding, "chunked"))
+	watchdog.stop()
+	return s.ended(rec, connCtx, cause, cerr), true
+}
+
+// refusal is the error that makes an EventSource fail a response for
+// good: a status other than 200, or a Content-Type other than
+// text/event-stream. It is nil for a response the stream can read.
+func refusal(resp *http.Response) *ConnError {
+	if resp.StatusCode != http.StatusOK {
+		return &ConnError{Cause: CauseHTTPStatus, Status: resp.StatusCode, StatusText: resp.Status}
+	}
+	ct := resp.Header.Get("Content-Type")
+	// Browsers look at the essence only: a malformed parameter does not
+	// make a text/event-stream response something else.
+	if mt, _, err := mime.ParseMediaType(ct); (err != nil && !errors.Is(err, mime.ErrInvalidMediaParameter)) || mt != "text/event-stream" {
+		return &ConnError{Cause: CauseContentType, ContentType: ct}
+	}
+	return nil
+}
+
+// readBody records every read of the body until it ends, and says how it
+// ended.
+func (s *Subscription) readBody(rec *ConnRecorder, wire *wireReader, decoded io.Reader, chunked bool) (CloseCause, error) {
 	buf := make([]byte, readBufferSize)
 	var fed int64 // wire bytes already attributed to a recorded read
 	for {
@@ -117,14 +131,12 @@ func (s *Subscription) connect() (a attempt, ok bool) {
 		if rerr == nil {
 			continue
 		}
-		watchdog.stop()
 		if wire.total > fed {
 			// Bytes that decoded to nothing (a gzip trailer) still count
 			// on the wire.
 			rec.Feed(s.sess.Since(wire.lastAt), 0, int(wire.total-fed), nil)
 		}
-		cause, cerr := bodyEnd(rerr, wire.err, chunked)
-		return s.ended(rec, connCtx, cause, cerr), true
+		return bodyEnd(rerr, wire.err, chunked)
 	}
 }
 

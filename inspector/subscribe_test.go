@@ -1,120 +1,18 @@
 package inspector
 
 import (
-	"bytes"
-	"compress/flate"
-	"compress/gzip"
-	"compress/zlib"
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector/sse"
 )
-
-// guard bounds every wait on a signal, so a broken subscriber fails the
-// test instead of hanging it. It is never how long a test expects to wait.
-const guard = 10 * time.Second
-
-func recv[T any](t *testing.T, ch <-chan T, what string) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(guard):
-		t.Fatalf("timed out waiting for %s", what)
-		panic("unreachable")
-	}
-}
-
-// seqServer serves the i-th request with handlers[i], and every later one
-// with the last handler. It counts requests.
-type seqServer struct {
-	*httptest.Server
-	n atomic.Int32
-}
-
-func newSeqServer(t *testing.T, handlers ...http.HandlerFunc) *seqServer {
-	t.Helper()
-	s := &seqServer{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		i := int(s.n.Add(1)) - 1
-		handlers[min(i, len(handlers)-1)](w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-// requestInfo is what a handler saw of a request.
-type requestInfo struct {
-	method string
-	header http.Header
-	body   string
-}
-
-func infoOf(r *http.Request) requestInfo {
-	b, _ := io.ReadAll(r.Body)
-	return requestInfo{method: r.Method, header: r.Header.Clone(), body: string(b)}
-}
-
-// stream starts an event-stream response and returns a function that
-// writes and flushes.
-func stream(w http.ResponseWriter, contentType string) func(string) {
-	w.Header().Set("Content-Type", contentType)
-	w.WriteHeader(http.StatusOK)
-	w.(http.Flusher).Flush()
-	return func(s string) {
-		io.WriteString(w, s)
-		w.(http.Flusher).Flush()
-	}
-}
-
-// hang keeps a response open until the client goes away.
-func hang(w http.ResponseWriter, r *http.Request) {
-	stream(w, "text/event-stream")
-	<-r.Context().Done()
-}
-
-func subscribe(t *testing.T, sess *Session, req Request, hooks Hooks) *Subscription {
-	t.Helper()
-	sub, err := Subscribe(t.Context(), sess, req, hooks)
-	if err != nil {
-		t.Fatalf("Subscribe: %v", err)
-	}
-	t.Cleanup(func() {
-		sub.Stop()
-		<-sub.Done()
-	})
-	return sub
-}
-
-func waitDone(t *testing.T, sub *Subscription) {
-	t.Helper()
-	select {
-	case <-sub.Done():
-	case <-time.After(guard):
-		t.Fatal("subscription did not end")
-	}
-}
-
-// closes returns hooks that report every connection end on a channel.
-func closes() (Hooks, chan closeReport) {
-	ch := make(chan closeReport, 16)
-	return Hooks{OnClose: func(l *Lane, c Conn, in time.Duration) { ch <- closeReport{c, in} }}, ch
-}
-
-type closeReport struct {
-	conn        Conn
-	reconnectIn time.Duration
-}
 
 func TestSubscribeReconnectsWithLastEventID(t *testing.T) {
 	reqs := make(chan requestInfo, 4)
@@ -215,19 +113,6 @@ func TestSubscribeTimesEachNetworkRead(t *testing.T) {
 	}
 	if c := ls.Conns[0]; c.FirstByteAt != reads[0].At || c.HeadersAt > c.FirstByteAt {
 		t.Errorf("headers at %v, first byte at %v; first read at %v", c.HeadersAt, c.FirstByteAt, reads[0].At)
-	}
-}
-
-// waitFor waits, on the session's change signal, until cond holds.
-func waitFor(t *testing.T, sess *Session, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.After(guard)
-	for !cond() {
-		select {
-		case <-sess.Changed():
-		case <-deadline:
-			t.Fatalf("timed out waiting for %s", what)
-		}
 	}
 }
 
@@ -401,375 +286,6 @@ func TestSubscribeHostHeader(t *testing.T) {
 	}
 }
 
-func TestSubscribeStopDuringReconnectWait(t *testing.T) {
-	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
-		stream(w, "text/event-stream")("data: bye\n\n")
-	})
-	sess := NewSession(Limits{})
-	hooks, closed := closes()
-	sub := subscribe(t, sess, Request{URL: srv.URL, Retry: time.Hour}, hooks)
-	if rep := recv(t, closed, "end of stream"); rep.reconnectIn != time.Hour {
-		t.Fatalf("reconnectIn = %v, want 1h", rep.reconnectIn)
-	}
-	sub.Stop()
-	waitDone(t, sub)
-	if err := sub.Err(); err != nil {
-		t.Errorf("Err = %v, want nil", err)
-	}
-	if st, _ := sub.Lane().State(); st != StateClosed {
-		t.Errorf("state = %s, want closed", st)
-	}
-	if n := srv.n.Load(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
-}
-
-func TestSubscribeCancel(t *testing.T) {
-	srv := newSeqServer(t, hang)
-	sess := NewSession(Limits{})
-	ctx, cancel := context.WithCancel(t.Context())
-	opened := make(chan struct{}, 1)
-	sub, err := Subscribe(ctx, sess, Request{URL: srv.URL}, Hooks{OnOpen: func(*Lane, Conn) { opened <- struct{}{} }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	recv(t, opened, "open")
-	if st, _ := sub.Lane().State(); st != StateOpen {
-		t.Errorf("state while connected = %s, want open", st)
-	}
-	cancel()
-	waitDone(t, sub)
-	if sub.Err() != nil {
-		t.Errorf("Err = %v, want nil", sub.Err())
-	}
-	ls := sub.Lane().Snapshot()
-	if ls.State != StateClosed || ls.Conns[0].Cause != CauseCancelled || ls.Conns[0].Open() {
-		t.Errorf("state %s, conn cause %s", ls.State, ls.Conns[0].Cause)
-	}
-}
-
-// compressors write a body in one Content-Encoding; flush makes everything
-// written so far decodable by the client.
-var compressors = map[string]func(io.Writer) interface {
-	io.WriteCloser
-	Flush() error
-}{
-	"gzip": func(w io.Writer) interface {
-		io.WriteCloser
-		Flush() error
-	} {
-		return gzip.NewWriter(w)
-	},
-	"deflate-zlib": func(w io.Writer) interface {
-		io.WriteCloser
-		Flush() error
-	} {
-		return zlib.NewWriter(w)
-	},
-	"deflate-raw": func(w io.Writer) interface {
-		io.WriteCloser
-		Flush() error
-	} {
-		fw, _ := flate.NewWriter(w, flate.DefaultCompression)
-		return fw
-	},
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func TestSubscribeDecodesContentEncoding(t *testing.T) {
-	for name, newCompressor := range compressors {
-		t.Run(name, func(t *testing.T) {
-			received := make(chan string, 4)
-			var wire countingWriter
-			const events = "data: 1\n\n" + "data: 2\n\n" + "data: 3\n\n"
-			srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "text/event-stream")
-				w.Header().Set("Content-Encoding", strings.TrimSuffix(strings.TrimSuffix(name, "-zlib"), "-raw"))
-				wire.w = w
-				zw := newCompressor(&wire)
-				for i := 1; i <= 3; i++ {
-					fmt.Fprintf(zw, "data: %d\n\n", i)
-					zw.Flush()
-					w.(http.Flusher).Flush()
-					// The client must decode each event before the next is
-					// sent: a decoder that waits for more input fails here.
-					select {
-					case got := <-received:
-						if got != fmt.Sprint(i) {
-							t.Errorf("event %d arrived as %q", i, got)
-						}
-					case <-r.Context().Done():
-						return
-					}
-				}
-				zw.Close()
-			})
-			sess := NewSession(Limits{})
-			sub := subscribe(t, sess, Request{URL: srv.URL, NoReconnect: true},
-				Hooks{OnItem: func(l *Lane, it *sse.Item, at time.Duration) { received <- string(it.Data) }})
-			waitDone(t, sub)
-
-			var ce *ConnError
-			if !errors.As(sub.Err(), &ce) || ce.Cause != CauseEOF || ce.Err != nil {
-				t.Fatalf("Err = %v, want a clean end", sub.Err())
-			}
-			ls := sub.Lane().Snapshot()
-			c := ls.Conns[0]
-			if c.Bytes != int64(len(events)) {
-				t.Errorf("decoded bytes = %d, want %d", c.Bytes, len(events))
-			}
-			if c.WireBytes != wire.n {
-				t.Errorf("wire bytes = %d, want %d as written", c.WireBytes, wire.n)
-			}
-			var sumWire, sumSize int64
-			for _, rd := range ls.Reads() {
-				sumWire += int64(rd.WireSize)
-				sumSize += int64(rd.Size)
-			}
-			if sumWire != c.WireBytes || sumSize != c.Bytes {
-				t.Errorf("reads sum to wire %d, size %d; conn says %d, %d", sumWire, sumSize, c.WireBytes, c.Bytes)
-			}
-			if evs := ls.Events(); len(evs) != 3 || evs[2].Data != "3" {
-				t.Errorf("events = %+v", evs)
-			}
-		})
-	}
-}
-
-// rawServer answers every connection with the given bytes and closes it,
-// bypassing net/http's framing so a body can be cut anywhere.
-func rawServer(t *testing.T, response string) string {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			t.Errorf("hijack: %v", err)
-			return
-		}
-		defer conn.Close()
-		buf.WriteString(response)
-		buf.Flush()
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL
-}
-
-func TestSubscribeBodyEndCauses(t *testing.T) {
-	const head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
-	cases := []struct {
-		name     string
-		response string
-		cause    CloseCause
-	}{
-		{"chunked body cut mid-chunk", head + "Transfer-Encoding: chunked\r\n\r\n9\r\ndata: 1\n\n\r\n9\r\ndata", CauseIncompleteChunked},
-		{"chunked body cut between chunks", head + "Transfer-Encoding: chunked\r\n\r\n9\r\ndata: 1\n\n\r\n", CauseIncompleteChunked},
-		{"short Content-Length body", head + "Content-Length: 100\r\n\r\ndata: 1\n\n", CauseReset},
-		{"body delimited by close", head + "Connection: close\r\n\r\ndata: 1\n\n", CauseEOF},
-		{"complete chunked body", head + "Transfer-Encoding: chunked\r\n\r\n9\r\ndata: 1\n\n\r\n0\r\n\r\n", CauseEOF},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			url := rawServer(t, tc.response)
-			sess := NewSession(Limits{})
-			sub := subscribe(t, sess, Request{URL: url, NoReconnect: true}, Hooks{})
-			waitDone(t, sub)
-			var ce *ConnError
-			if !errors.As(sub.Err(), &ce) || ce.Cause != tc.cause {
-				t.Fatalf("Err = %v, want cause %s", sub.Err(), tc.cause)
-			}
-			c := sub.Lane().Snapshot().Conns[0]
-			if c.Cause != tc.cause || c.Events != 1 {
-				t.Errorf("conn cause %s events %d; want %s, 1", c.Cause, c.Events, tc.cause)
-			}
-		})
-	}
-}
-
-func TestSubscribeIncompleteChunkedFromHijackedResponse(t *testing.T) {
-	// net/http chunks the streamed response; taking the connection over
-	// and closing it leaves the body without its terminating chunk, as a
-	// proxy's idle timeout does.
-	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
-		stream(w, "text/event-stream")("data: 1\n\n")
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			t.Errorf("hijack: %v", err)
-			return
-		}
-		conn.Close()
-	})
-	sess := NewSession(Limits{})
-	hooks, closed := closes()
-	sub := subscribe(t, sess, Request{URL: srv.URL, Retry: time.Hour}, hooks)
-	rep := recv(t, closed, "end of the cut body")
-	if rep.conn.Cause != CauseIncompleteChunked || rep.conn.Events != 1 || rep.reconnectIn != time.Hour {
-		t.Errorf("closed with %s after %d events, reconnectIn %v; want incomplete-chunked, 1, 1h",
-			rep.conn.Cause, rep.conn.Events, rep.reconnectIn)
-	}
-	if st, _ := sub.Lane().State(); st != StateReconnecting {
-		t.Errorf("state %s, want reconnecting", st)
-	}
-}
-
-func TestSubscribeConnectionReset(t *testing.T) {
-	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
-		stream(w, "text/event-stream")("data: 1\n\n")
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			t.Errorf("hijack: %v", err)
-			return
-		}
-		// Closing with a zero linger sends a RST instead of a FIN.
-		conn.(*net.TCPConn).SetLinger(0)
-		conn.Close()
-	})
-	sess := NewSession(Limits{})
-	sub := subscribe(t, sess, Request{URL: srv.URL, NoReconnect: true}, Hooks{})
-	waitDone(t, sub)
-	var ce *ConnError
-	if !errors.As(sub.Err(), &ce) || ce.Cause != CauseReset || ce.Err == nil {
-		t.Fatalf("Err = %v, want a reset with its network error", sub.Err())
-	}
-	if st, detail := sub.Lane().State(); st != StateClosed || detail != ce.Error() {
-		t.Errorf("state %s %q", st, detail)
-	}
-}
-
-// closedPort returns a loopback address where nothing listens.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
-func TestSubscribeConnectErrorReconnects(t *testing.T) {
-	sess := NewSession(Limits{})
-	hooks, closed := closes()
-	sub := subscribe(t, sess, Request{URL: "http://" + closedPort(t) + "/", Retry: time.Millisecond}, hooks)
-	for range 2 {
-		rep := recv(t, closed, "connection failure")
-		if rep.conn.Cause != CauseConnect || rep.reconnectIn != time.Millisecond {
-			t.Fatalf("closed with %s, reconnectIn %v; want connect, 1ms", rep.conn.Cause, rep.reconnectIn)
-		}
-	}
-	sub.Stop()
-	waitDone(t, sub)
-	if sub.Err() != nil {
-		t.Errorf("Err = %v, want nil after Stop", sub.Err())
-	}
-}
-
-func TestSubscribeConnectErrorNoReconnect(t *testing.T) {
-	sess := NewSession(Limits{})
-	sub := subscribe(t, sess, Request{URL: "http://" + closedPort(t) + "/", NoReconnect: true}, Hooks{})
-	waitDone(t, sub)
-	var ce *ConnError
-	if !errors.As(sub.Err(), &ce) || ce.Cause != CauseConnect || ce.Err == nil {
-		t.Fatalf("Err = %v, want a connect ConnError", sub.Err())
-	}
-	if len(sub.Lane().Snapshot().Conns) != 1 {
-		t.Error("reconnected despite NoReconnect")
-	}
-}
-
-func TestSubscribeRejectsBadRequests(t *testing.T) {
-	for _, tc := range []Request{
-		{URL: "ftp://example.test/x"},
-		{URL: "http:///path"},
-		{URL: "/relative"},
-		{URL: "http://[::1"},
-		{URL: "http://127.0.0.1/", Method: "BAD METHOD"},
-	} {
-		sess := NewSession(Limits{})
-		if _, err := Subscribe(t.Context(), sess, tc, Hooks{}); err == nil {
-			t.Errorf("Subscribe(%+v) succeeded", tc)
-		}
-		if n := len(sess.Lanes()); n != 0 {
-			t.Errorf("Subscribe(%+v) added %d lanes", tc, n)
-		}
-	}
-}
-
-func TestSubscribeReconnectNow(t *testing.T) {
-	arrived := make(chan struct{}, 4)
-	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		hang(w, r)
-	})
-	sess := NewSession(Limits{})
-	hooks, closed := closes()
-	sub := subscribe(t, sess, Request{URL: srv.URL, Retry: time.Hour}, hooks)
-	recv(t, arrived, "first request")
-	sub.ReconnectNow()
-	rep := recv(t, closed, "dropped connection")
-	if rep.conn.Cause != CauseCancelled || rep.reconnectIn != 0 || rep.conn.Err != "reconnect requested" {
-		t.Errorf("closed with %s %q, reconnectIn %v", rep.conn.Cause, rep.conn.Err, rep.reconnectIn)
-	}
-	recv(t, arrived, "reconnection despite a 1h retry")
-}
-
-func TestSubscribePause(t *testing.T) {
-	arrived := make(chan struct{}, 4)
-	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		hang(w, r)
-	})
-	sess := NewSession(Limits{})
-	hooks, closed := closes()
-	sub := subscribe(t, sess, Request{URL: srv.URL, Retry: time.Hour}, hooks)
-	recv(t, arrived, "first request")
-	sub.SetPaused(true)
-	if rep := recv(t, closed, "pause"); rep.conn.Cause != CauseCancelled || rep.reconnectIn >= 0 {
-		t.Errorf("closed with %s, reconnectIn %v", rep.conn.Cause, rep.reconnectIn)
-	}
-	waitState(t, sub.Lane(), StatePaused)
-	sub.ReconnectNow() // ignored while paused
-	sub.SetPaused(false)
-	recv(t, arrived, "reconnection on resume")
-	if n := srv.n.Load(); n != 2 {
-		t.Errorf("%d requests, want 2", n)
-	}
-}
-
-// Pausing and resuming at once must reconnect at once, with or without
-// NoReconnect (a resumed stream is not one that ended).
-func TestSubscribePauseResumeAtOnce(t *testing.T) {
-	for _, noReconnect := range []bool{false, true} {
-		arrived := make(chan struct{}, 4)
-		srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
-			arrived <- struct{}{}
-			hang(w, r)
-		})
-		sess := NewSession(Limits{})
-		sub := subscribe(t, sess, Request{URL: srv.URL, Retry: time.Hour, NoReconnect: noReconnect}, Hooks{})
-		recv(t, arrived, "first request")
-		sub.SetPaused(true)
-		sub.SetPaused(false)
-		recv(t, arrived, fmt.Sprintf("reconnection after pause+resume (NoReconnect %v)", noReconnect))
-		select {
-		case <-sub.Done():
-			t.Fatalf("subscription ended after pause+resume: %v", sub.Err())
-		default:
-		}
-	}
-}
-
 func TestSubscribeAcceptsMalformedContentTypeParameter(t *testing.T) {
 	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream; charset")
@@ -784,28 +300,54 @@ func TestSubscribeAcceptsMalformedContentTypeParameter(t *testing.T) {
 	}
 }
 
-// waitState waits until the lane is in the given state.
-func waitState(t *testing.T, l *Lane, want LaneState) {
-	t.Helper()
-	waitFor(t, l.Session(), "state "+string(want), func() bool {
-		st, _ := l.State()
-		return st == want
+func TestSubscribeRetryNowMeansZero(t *testing.T) {
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		stream(w, "text/event-stream")("data: x\n\n")
 	})
+	hooks, closed := closes()
+	subscribe(t, NewSession(Limits{}), Request{URL: srv.URL, Retry: RetryNow}, hooks)
+	if rep := recv(t, closed, "end of the first connection"); rep.reconnectIn != 0 {
+		t.Errorf("reconnecting in %v, want 0", rep.reconnectIn)
+	}
 }
 
-func TestIsZlibHeader(t *testing.T) {
-	var buf bytes.Buffer
-	zw := zlib.NewWriter(&buf)
-	zw.Write([]byte("x"))
-	zw.Close()
-	if !isZlibHeader(buf.Bytes()[:2]) {
-		t.Errorf("zlib header % x not recognised", buf.Bytes()[:2])
+func TestSubscribeIgnoresUnrepresentableRetry(t *testing.T) {
+	srv := newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		stream(w, "text/event-stream")("retry: 99999999999999999999\ndata: x\n\n")
+	})
+	hooks, closed := closes()
+	subscribe(t, NewSession(Limits{}), Request{URL: srv.URL, Retry: 7 * time.Millisecond}, hooks)
+	if rep := recv(t, closed, "end of the first connection"); rep.reconnectIn != 7*time.Millisecond {
+		t.Errorf("reconnecting in %v, want the 7ms the huge retry field left alone", rep.reconnectIn)
 	}
-	buf.Reset()
-	fw, _ := flate.NewWriter(&buf, flate.DefaultCompression)
-	fw.Write([]byte("data: 1\n\n"))
-	fw.Close()
-	if isZlibHeader(buf.Bytes()[:2]) {
-		t.Errorf("raw deflate % x taken for zlib", buf.Bytes()[:2])
+}
+
+func TestSubscribeFollowsTwentyRedirects(t *testing.T) {
+	var srv *seqServer
+	srv = newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		if n < 20 {
+			http.Redirect(w, r, fmt.Sprintf("%s/?n=%d", srv.URL, n+1), http.StatusFound)
+			return
+		}
+		stream(w, "text/event-stream")("data: x\n\n")
+	})
+	sub := subscribe(t, NewSession(Limits{}), Request{URL: srv.URL + "/?n=0", NoReconnect: true}, Hooks{})
+	waitDone(t, sub)
+	c := sub.Lane().Snapshot().Conns[0]
+	if c.Status != http.StatusOK || len(c.Redirects) != 20 {
+		t.Errorf("status %d after %d redirects, want 200 after 20", c.Status, len(c.Redirects))
+	}
+}
+
+func TestSubscribeStopsAtTheTwentyFirstRedirect(t *testing.T) {
+	var srv *seqServer
+	srv = newSeqServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, srv.URL+"/again", http.StatusFound)
+	})
+	sub := subscribe(t, NewSession(Limits{}), Request{URL: srv.URL, NoReconnect: true}, Hooks{})
+	waitDone(t, sub)
+	if n := srv.n.Load(); n != 21 {
+		t.Errorf("%d requests made, want 21 (the first and 20 redirects)", n)
 	}
 }

@@ -78,20 +78,7 @@ func New(cfg Config) (*Tap, error) {
 	}
 	transport := cfg.Transport
 	if transport == nil {
-		var tlsConf = cfg.UpstreamTLS.Clone()
-		transport = &http.Transport{
-			DialContext:           t.dial,
-			TLSClientConfig:       tlsConf,
-			ForceAttemptHTTP2:     true,
-			MaxIdleConns:          256,
-			MaxIdleConnsPerHost:   64,
-			IdleConnTimeout:       90 * time.Second,
-			TLSHandshakeTimeout:   10 * time.Second,
-			ExpectContinueTimeout: time.Second,
-			// The browser's Accept-Encoding goes upstream as it was, and the
-			// body comes back as it was: no transparent gzip.
-			DisableCompression: true,
-		}
+		transport = newUpstreamTransport(t.dial, cfg.UpstreamTLS)
 	}
 	t.proxy = &httputil.ReverseProxy{
 		Rewrite:        t.rewrite,
@@ -233,6 +220,9 @@ func (t *Tap) Stop() <-chan error {
 		if cerr := t.mitm.Close(); err == nil {
 			err = cerr
 		}
+	}
+	if c, ok := t.proxy.Transport.(headerTransport).next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections() // upstream connections kept for reuse
 	}
 	result := make(chan error, 1)
 	go func() {

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/sseinspector/sseinspector/app/cmdline"
@@ -131,62 +129,6 @@ type tapRecord struct {
 	Duration float64 `json:"ms,omitempty"`
 }
 
-// tapPrinter prints what the tap records. The hooks run on the streams'
-// goroutines; they only format and queue, and one goroutine writes, so a
-// slow terminal or pipe never stalls a stream. If the queue overflows,
-// lines are dropped (the session still has everything) and a notice says
-// how many.
-type tapPrinter struct {
-	w       io.Writer
-	json    bool
-	lines   chan string
-	done    chan struct{}
-	once    sync.Once
-	mu      sync.Mutex
-	dropped int
-}
-
-const printerQueue = 8192
-
-func newTapPrinter(w io.Writer, jsonOut bool) *tapPrinter {
-	p := &tapPrinter{w: w, json: jsonOut, lines: make(chan string, printerQueue), done: make(chan struct{})}
-	go p.run()
-	return p
-}
-
-func (p *tapPrinter) run() {
-	defer close(p.done)
-	for line := range p.lines {
-		io.WriteString(p.w, line)
-		p.mu.Lock()
-		n := p.dropped
-		p.dropped = 0
-		p.mu.Unlock()
-		if n > 0 {
-			if p.json {
-				fmt.Fprintf(p.w, `{"kind":"error","t":%q,"lane":0,"err":"output too slow: %d records not printed"}`+"\n", time.Now().Format(time.RFC3339Nano), n)
-			} else {
-				fmt.Fprintf(p.w, "-- output too slow: %d lines not printed\n", n)
-			}
-		}
-	}
-}
-
-func (p *tapPrinter) close() {
-	p.once.Do(func() { close(p.lines) })
-	<-p.done
-}
-
-func (p *tapPrinter) emit(line string) {
-	select {
-	case p.lines <- line:
-	default:
-		p.mu.Lock()
-		p.dropped++
-		p.mu.Unlock()
-	}
-}
-
 func (p *tapPrinter) record(r *tapRecord, when time.Time, text string) {
 	if !p.json {
 		p.emit(when.Format("15:04:05.000") + " " + text + "\n")
@@ -205,14 +147,9 @@ func stamp(lane *inspector.Lane, at time.Duration) string {
 	return wall(lane, at).Format(time.RFC3339Nano)
 }
 
-func conn(lane *inspector.Lane, i int) inspector.Conn {
-	for _, c := range lane.Snapshot().Conns {
-		if c.Index == i {
-			return c
-		}
-	}
-	return inspector.Conn{}
-}
+// conn is the lane's i-th connection record, copied alone: a tapped
+// stream reconnecting many times costs the same per connection.
+func conn(lane *inspector.Lane, i int) inspector.Conn { return lane.Conn(i) }
 
 func (p *tapPrinter) hooks() proxytap.Hooks {
 	return proxytap.Hooks{

@@ -36,7 +36,7 @@ type RequestFlags struct {
 	Data        string        // -d, --data: the body; "@FILE" reads it from a file
 	LastEventID string        // --last-event-id: sent on the first connection
 	ReadTimeout time.Duration // --read-timeout: reconnect after this long without a byte (0: never)
-	Retry       time.Duration // --retry: initial reconnection time (0: inspector.DefaultRetry)
+	Retry       time.Duration // --retry: initial reconnection time (0: reconnect at once)
 	NoReconnect bool          // --no-reconnect: end a stream when its connection ends
 }
 
@@ -66,7 +66,7 @@ func (r *RequestFlags) Request() (inspector.Request, error) {
 		Header:      header,
 		LastEventID: r.LastEventID,
 		ReadTimeout: r.ReadTimeout,
-		Retry:       r.Retry,
+		Retry:       retryOption(r.Retry),
 		NoReconnect: r.NoReconnect,
 	}
 	if file, ok := strings.CutPrefix(r.Data, "@"); ok {
@@ -96,4 +96,13 @@ func (r *RequestFlags) Requests(urls []string) ([]inspector.Request, error) {
 		reqs = append(reqs, req)
 	}
 	return reqs, nil
+}
+
+// retryOption maps --retry to Request.Retry, where 0 would mean the
+// default: --retry 0 means reconnecting at once.
+func retryOption(d time.Duration) time.Duration {
+	if d == 0 {
+		return inspector.RetryNow
+	}
+	return d
 }

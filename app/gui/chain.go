@@ -96,7 +96,7 @@ func hopLines(text string) []string {
 // progress, if not nil, is called as a capture is read.
 func loadRecording(path string, progress func(read, total int64)) (sess *inspector.Session, chain []int, note string, err error) {
 	if !isCapture(path) {
-		sess, err = inspector.LoadSession(path, inspector.LoadOptions{Partial: true})
+		sess, err = loadSessionFile(path, progress)
 		return sess, nil, "", err
 	}
 	res, err := capture.ReadFile(path, capture.Options{Progress: progress})
@@ -120,12 +120,13 @@ func loadRecording(path string, progress func(read, total int64)) (sess *inspect
 	return res.Session, chain, note + ".", nil
 }
 
-// loadingText is the status line while a capture is read.
+// loadingText is the status line while a session file or a capture is
+// read.
 func loadingText(path string, read, total int64) string {
 	if total <= 0 {
 		return fmt.Sprintf("Reading %s: %d MiB…", path, read>>20)
 	}
-	return fmt.Sprintf("Reading %s: %d%% of %d MiB…", path, read*100/total, total>>20)
+	return fmt.Sprintf("Reading %s: %d%% of %d MiB…", path, min(100, read*100/total), total>>20)
 }
 
 // isCapture reports whether a file starts like a pcap or pcapng capture.

@@ -34,7 +34,8 @@ func (ui *Inspector) ShowOpen() {
 
 // OpenSessionFile loads a session file and shows it. A damaged file is
 // reported with the line at fault, and the user may load what precedes it.
-// Large files load off the UI goroutine, which stays responsive.
+// Large files load off the UI goroutine, which stays responsive, with
+// their progress in the status line.
 func (ui *Inspector) OpenSessionFile(path string) {
 	ui.status.SetText("Loading " + path + "…")
 	go func() {

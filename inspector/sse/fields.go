@@ -53,6 +53,9 @@ func (p *Parser) handleLine(ln, withTerm []byte, lineOff, lineRead, full int64, 
 		if truncatedLine {
 			ms = p.tailMs
 		}
+		if ms < 0 {
+			return // too large to represent: ignored, as browsers do
+		}
 		p.fillLineItem(ItemRetry, withTerm, lineOff, lineRead, full, read, limit)
 		p.item.Retry = time.Duration(ms) * time.Millisecond
 		emit(&p.item)
@@ -212,14 +215,17 @@ func allDigits(b []byte) bool {
 // time.Duration can hold.
 const maxMillis = math.MaxInt64 / int64(time.Millisecond)
 
-// parseMillis continues the number ms with more ASCII digits, saturating at
-// maxMillis: the spec sets no bound, and any such value means "effectively
-// never".
+// parseMillis continues the number ms with more ASCII digits. A value
+// beyond maxMillis gives -1, and -1 stays -1: browsers ignore a retry
+// value they cannot represent, and so does the parser.
 func parseMillis(ms int64, digits []byte) int64 {
 	for _, c := range digits {
+		if ms < 0 {
+			return -1
+		}
 		ms = ms*10 + int64(c-'0')
 		if ms > maxMillis {
-			return maxMillis
+			return -1
 		}
 	}
 	return ms

@@ -68,7 +68,8 @@ type Item struct {
 	// Raw and Data hold its first bytes only.
 	Truncated bool
 
-	// Retry is, for an ItemRetry, the new reconnection time. Values beyond
-	// what a time.Duration holds saturate at its maximum.
+	// Retry is, for an ItemRetry, the new reconnection time. A retry
+	// field whose value a time.Duration cannot hold is ignored, as
+	// browsers ignore values they cannot represent.
 	Retry time.Duration
 }

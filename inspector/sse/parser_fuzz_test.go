@@ -2,6 +2,7 @@ package sse
 
 import (
 	"bytes"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -250,11 +251,12 @@ func referenceParse(in []byte) (items []flatItem, lastID string) {
 			}
 		case "retry":
 			if value != "" && strings.Trim(value, "0123456789") == "" {
-				ms := int64(0)
-				for _, c := range value {
-					ms = min(ms*10+int64(c-'0'), maxMillis)
+				// A value beyond what a time.Duration holds is ignored.
+				ms := new(big.Int)
+				ms.SetString(value, 10)
+				if ms.Cmp(big.NewInt(maxMillis)) <= 0 {
+					items = append(items, flatItem{Kind: ItemRetry, Retry: time.Duration(ms.Int64()) * time.Millisecond})
 				}
-				items = append(items, flatItem{Kind: ItemRetry, Retry: time.Duration(ms) * time.Millisecond})
 			}
 		}
 	}
