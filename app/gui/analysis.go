@@ -2,52 +2,100 @@ package gui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/sseinspector/sseinspector/inspector/diagnose"
-
 	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
 )
 
-// analysis is what the window shows of inspector's analysis of a snapshot.
+// analysis is what the window shows of the inspector's analysis: the
+// findings of the last diagnosis, and the per-event delays and matches,
+// which are measured incrementally and so are usually more recent.
 type analysis struct {
 	report   *diagnose.Report
 	findings []diagnose.Finding
-	delays   map[int][]diagnose.Delay
-	matches  []diagnose.Match
-	refLane  int
-	delayIdx map[diagnose.EventRef]time.Duration
 	figures  string // a one-line summary of the measured figures
+
+	delays  map[int][]diagnose.Delay // by lane, in event order
+	matches []diagnose.Match
+	refLane int
 }
 
-// delayOf returns an event's measured delay.
+// delayOf returns an event's measured delay. A lane's delays are in event
+// order, so a binary search finds it without a per-event index.
 func (a *analysis) delayOf(lane int, seq int64) (time.Duration, bool) {
-	d, ok := a.delayIdx[diagnose.EventRef{Lane: lane, Seq: seq}]
-	return d, ok
+	ds := a.delays[lane]
+	i := sort.Search(len(ds), func(i int) bool { return ds[i].Seq >= seq })
+	if i < len(ds) && ds[i].Seq == seq {
+		return ds[i].Delay, true
+	}
+	return 0, false
 }
 
-// analyze runs the inspector's analysis against the reference lane. It runs
-// off the UI goroutine.
-func analyze(snap *inspector.Snapshot, ref int) analysis {
+// setLive takes the delays and matches of an incremental measurement.
+func (a *analysis) setLive(r diagnose.LiveResult) {
+	a.delays, a.matches, a.refLane = r.Delays, r.Matches, r.ReferenceID
+}
+
+// diagnosis is one run of the diagnosis rules and what it cost.
+type diagnosis struct {
+	report  *diagnose.Report
+	figures string
+	cost    time.Duration
+}
+
+// diagnoseSnapshot runs the diagnosis rules against the reference lane.
+// It runs off the UI goroutine.
+func diagnoseSnapshot(snap *inspector.Snapshot, ref int) diagnosis {
 	if len(snap.Lanes) == 0 {
-		return analysis{}
+		return diagnosis{}
 	}
+	began := time.Now()
 	r := diagnose.Analyze(snap, diagnose.Options{Reference: ref})
-	a := analysis{report: r, findings: r.Findings, delays: r.Delays, matches: r.Matches, refLane: r.ReferenceID}
-	n := 0
-	for _, ds := range r.Delays {
-		n += len(ds)
+	// The report's per-event delays are dropped at once: the window keeps
+	// its own, measured incrementally, and holding both would double the
+	// memory per event.
+	r.Delays, r.Matches = nil, nil
+	return diagnosis{report: r, figures: figuresLine(r), cost: time.Since(began)}
+}
+
+// set takes the findings of a diagnosis.
+func (a *analysis) set(d diagnosis) {
+	a.report, a.figures = d.report, d.figures
+	if d.report != nil {
+		a.findings = d.report.Findings
+	} else {
+		a.findings = nil
 	}
-	a.delayIdx = make(map[diagnose.EventRef]time.Duration, n)
-	for _, ds := range r.Delays {
-		for _, d := range ds {
-			a.delayIdx[diagnose.EventRef{Lane: d.Lane, Seq: d.Seq}] = d.Delay
-		}
+}
+
+// liveDelays measures the per-event delays of the session shown,
+// incrementally, against the current reference lane.
+type liveDelays struct {
+	mu   sync.Mutex
+	live *diagnose.Live
+	ref  int
+}
+
+// update measures what is new in snap; a new reference lane starts over.
+func (l *liveDelays) update(snap *inspector.Snapshot, ref int) diagnose.LiveResult {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.live == nil || l.ref != ref {
+		l.live, l.ref = diagnose.NewLive(diagnose.Options{Reference: ref}), ref
 	}
-	a.figures = figuresLine(r)
-	return a
+	return l.live.Update(snap)
+}
+
+// reset forgets the measurements, for a new session.
+func (l *liveDelays) reset() {
+	l.mu.Lock()
+	l.live = nil
+	l.mu.Unlock()
 }
 
 // figuresLine summarises the per-lane delay percentiles, so "no problems
@@ -58,7 +106,7 @@ func figuresLine(r *diagnose.Report) string {
 	for name := range r.Delay {
 		names = append(names, name)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	for _, name := range names {
 		d := r.Delay[name]
 		if d.Count == 0 {

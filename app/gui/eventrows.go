@@ -39,13 +39,11 @@ func (b *eventRows) setFilter(f eventFilter) int {
 	return b.gen
 }
 
-// reset starts over for a new session: rows and known types.
-func (b *eventRows) reset() int {
+// resetTypes forgets the event types seen, for a new session.
+func (b *eventRows) resetTypes() {
 	b.mu.Lock()
 	b.types = nil
-	f := b.filter
 	b.mu.Unlock()
-	return b.setFilter(f)
 }
 
 // build finds the rows of the events that arrived since the last build.

@@ -21,7 +21,8 @@ func TestEventRowsAreIncrementalAndRestartOnFilter(t *testing.T) {
 		rec.Feed(at, 0, len(chunk), []byte(chunk))
 	}
 	var rows eventRows
-	gen := rows.reset()
+	rows.resetTypes()
+	gen := rows.setFilter(eventFilter{})
 	feed(a, 3*time.Millisecond, "data: a1\n\n")
 	feed(b, 1*time.Millisecond, "event: tick\ndata: b1\n\n")
 	u := rows.build(s.Snapshot())

@@ -97,11 +97,15 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	laneID := l.Info.ID
 	r.name.SetText(fmt.Sprintf("%s  #%d", laneName(l), laneID))
 	r.url.SetText(l.Info.URL)
-	r.state.SetText(stateText(l))
-	r.state.Importance = stateImportance(l.State)
-	r.state.Refresh()
 	sub := p.ui.subs[laneID]
-	if sub != nil || (l.Info.Kind == inspector.LaneTap && p.ui.tap != nil) {
+	live := sub != nil || (l.Info.Kind == inspector.LaneTap && p.ui.tap != nil)
+	r.state.SetText(stateText(l, live))
+	r.state.Importance = stateImportance(l.State)
+	if !live {
+		r.state.Importance = widget.MediumImportance
+	}
+	r.state.Refresh()
+	if live {
 		r.figures.SetText(fmt.Sprintf("%d events · %s · %.1f ev/s", l.TotalEvents(), humanBytes(l.Bytes()), p.rate[laneID].rate))
 	} else {
 		r.figures.SetText(fmt.Sprintf("%d events · %s · %s", l.TotalEvents(), humanBytes(l.Bytes()), averageRate(l)))
@@ -185,9 +189,15 @@ func laneName(l *inspector.LaneSnapshot) string {
 	return string(l.Info.Kind)
 }
 
-// stateText is the lane state with the cause of a failure or the last close.
-func stateText(l *inspector.LaneSnapshot) string {
+// stateText is the lane state with the cause of a failure or the last
+// close. A lane nothing records into any more (loaded from a file, or
+// left by a tap that stopped) says "recorded" instead of the state it was
+// saved in.
+func stateText(l *inspector.LaneSnapshot, live bool) string {
 	s := string(l.State)
+	if !live && l.State != inspector.StateFailed && l.State != inspector.StateClosed {
+		s = "recorded"
+	}
 	if l.StateDetail != "" {
 		s += ": " + l.StateDetail
 	}

@@ -32,6 +32,7 @@ type Inspector struct {
 
 	snap   *inspector.Snapshot
 	result analysis
+	live   liveDelays // per-event delays, measured as events arrive
 
 	lanes    *lanePanel
 	timeline *timelineView
@@ -136,11 +137,13 @@ func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	ui.subs = map[int]*inspector.Subscription{}
 	ui.refLane.Store(0)
 	ui.snap, ui.result = s.Snapshot(), analysis{}
+	ui.live.reset()
 	ui.events.reset()
 	ui.detail.clear()
 	ui.timeline.reset()
 	ui.lanes.reset()
-	ui.apply(s, ui.snap, &ui.result, nil)
+	ui.findings.set(nil)
+	ui.apply(s, frame{snap: ui.snap, figures: true})
 	title := "SSE Inspector"
 	if name != "" {
 		title += " — " + name
