@@ -184,7 +184,8 @@ func (p *eventPanel) cellText(col int, l *inspector.LaneSnapshot, ev *inspector.
 // eventNumber is how the table, the detail and the timeline's readout
 // number an event: from 1, over all the lane's events including any
 // dropped by the memory cap.
-func eventNumber(seq int64) string { return fmt.Sprintf("%d", seq+1)
+func eventNumber(seq int64) string {
+	return fmt.Sprintf("%d", seq+1)
 }
 
 // reset forgets all rows, types and lanes for a new session and clears
