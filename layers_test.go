@@ -29,6 +29,7 @@ var layers = []layer{
 	{pkg: "app/origin", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/plot", forbid: []string{"fyne.io/"}},
 	{pkg: "app/timeline", allow: []string{"inspector", "inspector/sse", "inspector/diagnose", "app/plot"}, forbid: []string{"fyne.io/"}},
+	{pkg: "app/cmdline", allow: []string{"inspector", "inspector/sse"}, forbid: []string{"fyne.io/"}},
 	{pkg: "app/cli", allow: []string{"*"}, forbid: []string{"fyne.io/", module + "/app/gui", module + "/app/widgets"}},
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -28,7 +27,8 @@ const (
 // SaveOptions controls SaveSession.
 type SaveOptions struct {
 	// KeepSecrets keeps the values of Authorization, Proxy-Authorization,
-	// Cookie and Set-Cookie headers; by default they are redacted.
+	// Cookie and Set-Cookie headers; by default they are redacted by
+	// RedactHeader.
 	KeepSecrets bool
 }
 
@@ -39,27 +39,6 @@ type LoadOptions struct {
 	Partial bool
 	// Limits apply to the loaded session.
 	Limits Limits
-}
-
-// Redacted replaces secret header values.
-const Redacted = "[redacted]"
-
-var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
-
-// RedactHeader returns a copy of h with secret values replaced.
-func RedactHeader(h http.Header) http.Header {
-	if h == nil {
-		return nil
-	}
-	out := h.Clone()
-	for _, name := range secretHeaders {
-		if vs, ok := out[name]; ok {
-			for i := range vs {
-				vs[i] = Redacted
-			}
-		}
-	}
-	return out
 }
 
 type fileHeader struct {

@@ -111,7 +111,9 @@ func TestSessionRedactsSecretsByDefault(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := loaded.Snapshot().Lanes[0].Conns[0]
-	if c.RequestHeader.Get("Authorization") != Redacted || c.ResponseHeader.Get("Set-Cookie") != Redacted || c.RequestHeader.Get("Accept") != "text/event-stream" {
+	// The saver applies RedactHeader's policy: the scheme and cookie names stay.
+	if c.RequestHeader.Get("Authorization") != "Bearer "+Redacted || c.ResponseHeader.Get("Set-Cookie") != "sid="+Redacted ||
+		c.RequestHeader.Get("Accept") != "text/event-stream" {
 		t.Errorf("headers after load: %v %v", c.RequestHeader, c.ResponseHeader)
 	}
 }

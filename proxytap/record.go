@@ -97,7 +97,7 @@ func (f *flow) recordedHeader(h http.Header) http.Header {
 	if f.tap.cfg.KeepSecrets {
 		return h.Clone()
 	}
-	return redactHeader(h)
+	return inspector.RedactHeader(h)
 }
 
 // startConn opens the flow's lane connection: a reused or new stream lane,

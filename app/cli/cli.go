@@ -8,9 +8,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
-	"strings"
 	"syscall"
+
+	"github.com/sseinspector/sseinspector/app/cmdline"
 )
 
 // Command is one subcommand.
@@ -18,12 +18,11 @@ type Command struct {
 	Name    string // as typed: "watch"
 	Usage   string // one line after the name: "[flags] URL..."
 	Summary string // one line for the command list
-	// Aliases maps short flag names to the long ones sharing their
-	// variable, so --help lists "-H, --header" once.
-	Aliases map[string]string
-	// Run executes the command. ctx is cancelled on SIGINT/SIGTERM. It
-	// returns the process exit code.
-	Run func(ctx context.Context, env *Env, args []string) int
+	// Run executes the command with fs, a flag set named after the
+	// command that prints its usage on --help; Run defines its flags on
+	// it. ctx is cancelled on SIGINT/SIGTERM. It returns the process exit
+	// code.
+	Run func(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int
 }
 
 // Env is what a command talks to: its output streams. Tests substitute them.
@@ -32,18 +31,33 @@ type Env struct {
 	Stderr io.Writer
 }
 
-var commands = map[string]*Command{}
-
-// Register adds a subcommand; each command file registers itself in init.
-func Register(c *Command) {
-	if _, dup := commands[c.Name]; dup {
-		panic("cli: duplicate command " + c.Name)
-	}
-	commands[c.Name] = c
+// commands lists every headless command, in the order "help" shows them.
+var commands = []*Command{
+	{Name: "watch", Usage: "[flags] URL...", Run: runWatch,
+		Summary: "subscribe to event streams like a browser and print every event with its timing"},
+	{Name: "compare", Usage: "[flags] DIRECT PROXIED | --demo [flags]", Run: runCompare,
+		Summary: "subscribe to a stream directly and through a proxy at once, and name what delays or drops events"},
+	{Name: "diagnose", Usage: "[flags] SESSION", Run: runDiagnose,
+		Summary: "analyse a saved session (compare or tap) and name what delays or drops its events"},
+	{Name: "export", Usage: "SESSION -o FILE.png|FILE.svg [flags]", Run: runExport,
+		Summary: "draw a saved session's timeline to a PNG or SVG image, as the desktop inspector shows it"},
+	{Name: "tap", Usage: "[--upstream URL] [flags]", Run: runTap,
+		Summary: "proxy a browser's traffic and record every event stream it receives"},
+	{Name: "ca", Usage: "[--ca-dir DIR]", Run: runCA,
+		Summary: "print the tap's HTTPS interception CA and how to make a browser trust it"},
+	{Name: "origin", Usage: "[--listen ADDR]", Run: runOrigin,
+		Summary: "serve the built-in demo event-stream origin until interrupted"},
 }
 
 // Lookup returns the named command, or nil.
-func Lookup(name string) *Command { return commands[name] }
+func Lookup(name string) *Command {
+	for _, c := range commands {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
 
 // Exit codes shared by the commands.
 const (
@@ -66,7 +80,7 @@ func Run(ctx context.Context, env *Env, args []string) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		if len(args) > 1 {
 			if c := Lookup(args[1]); c != nil {
-				return c.Run(ctx, env, []string{"--help"})
+				return c.Run(ctx, env, NewFlagSet(env, c), []string{"--help"})
 			}
 		}
 		PrintUsage(env.Stdout)
@@ -78,7 +92,7 @@ func Run(ctx context.Context, env *Env, args []string) int {
 		PrintUsage(env.Stderr)
 		return ExitUsage
 	}
-	return c.Run(ctx, env, args[1:])
+	return c.Run(ctx, env, NewFlagSet(env, c), args[1:])
 }
 
 // PrintUsage lists the commands.
@@ -87,13 +101,8 @@ func PrintUsage(w io.Writer) {
 	fmt.Fprintln(w, "\nWith no command, opens the desktop inspector; 'sseinspector demo' opens it on the")
 	fmt.Fprintln(w, "built-in demo (direct vs a buffering proxy), 'sseinspector open SESSION' on a saved session.")
 	fmt.Fprintln(w, "\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].Summary)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-10s %s\n", c.Name, c.Summary)
 	}
 	fmt.Fprintln(w, "\nRun 'sseinspector COMMAND --help' for a command's flags.")
 }
@@ -106,29 +115,30 @@ func NewFlagSet(env *Env, c *Command) *flag.FlagSet {
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprintf(out, "Usage: sseinspector %s %s\n\n%s\n\nFlags:\n", c.Name, c.Usage, c.Summary)
-		printFlags(fs, c.Aliases)
+		printFlags(fs)
 	}
 	return fs
 }
 
-// ParseFlags parses args; on --help it prints usage to stdout and returns
-// done with ExitOK; on a bad flag it prints a one-line error and the usage
-// to stderr and returns done with ExitUsage.
-func ParseFlags(env *Env, fs *flag.FlagSet, args []string) (done bool, code int) {
-	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	fs.SetOutput(env.Stderr)
+// ParseFlags parses args, whose flags may come before, between or after
+// the positional arguments, and returns the positional ones. On --help it
+// prints usage to stdout and returns done with ExitOK; on a bad flag it
+// prints a one-line error and the usage to stderr and returns done with
+// ExitUsage.
+func ParseFlags(env *Env, fs *flag.FlagSet, args []string) (positional []string, done bool, code int) {
+	positional, err := cmdline.Parse(fs, args)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fs.SetOutput(env.Stdout)
 		fs.Usage()
-		return true, ExitOK
+		fs.SetOutput(env.Stderr)
+		return nil, true, ExitOK
 	case err != nil:
 		fmt.Fprintf(env.Stderr, "sseinspector %s: %v\n", fs.Name(), err)
 		fs.Usage()
-		return true, ExitUsage
+		return nil, true, ExitUsage
 	}
-	return false, ExitOK
+	return positional, false, ExitOK
 }
 
 // UsageError prints a one-line error and the command's usage, and returns ExitUsage.
@@ -138,32 +148,18 @@ func UsageError(env *Env, fs *flag.FlagSet, format string, a ...any) int {
 	return ExitUsage
 }
 
-// HeaderFlag is a repeatable "Name: value" flag.
-type HeaderFlag []string
-
-// String lists the headers given so far.
-func (h *HeaderFlag) String() string { return strings.Join(*h, ", ") }
-
-// Set validates and appends one header.
-func (h *HeaderFlag) Set(v string) error {
-	name, _, ok := strings.Cut(v, ":")
-	if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t") {
-		return fmt.Errorf("header %q: want \"Name: value\"", v)
-	}
-	*h = append(*h, v)
-	return nil
-}
-
 // printFlags lists the flags with each short spelling beside its long one,
 // instead of twice as the flag package would.
-func printFlags(fs *flag.FlagSet, aliases map[string]string) {
+func printFlags(fs *flag.FlagSet) {
 	short := map[string]string{}
-	for s, l := range aliases {
-		short[l] = s
+	for s, l := range cmdline.Shorthands {
+		if fs.Lookup(s) != nil && fs.Lookup(l) != nil {
+			short[l] = s
+		}
 	}
 	out := fs.Output()
 	fs.VisitAll(func(f *flag.Flag) {
-		if _, isShort := aliases[f.Name]; isShort {
+		if l, isShort := cmdline.Long(f.Name); isShort && short[l] == f.Name {
 			return
 		}
 		placeholder, usage := flag.UnquoteUsage(f)

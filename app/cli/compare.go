@@ -2,156 +2,134 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
-	"net/http"
-	"os"
-	"strings"
 	"time"
 
-	"github.com/sseinspector/sseinspector/inspector/diagnose"
-
+	"github.com/sseinspector/sseinspector/app/cmdline"
 	"github.com/sseinspector/sseinspector/app/demo"
 	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector/diagnose"
 )
-
-func init() {
-	Register(&Command{
-		Name:    "compare",
-		Usage:   "[flags] DIRECT PROXIED | --demo [flags]",
-		Summary: "subscribe to a stream directly and through a proxy at once, and name what delays or drops events",
-		Run:     runCompare,
-		Aliases: watchAliases,
-	})
-}
 
 // DefaultCompareDuration is how long compare records when --duration is
 // not given: long enough for a few page-sized bursts of a modest stream.
 const DefaultCompareDuration = 15 * time.Second
 
+// compareOptions are the compare command's flags.
+type compareOptions struct {
+	request  cmdline.RequestFlags
+	save     cmdline.SaveFlags
+	analysis analysisFlags
+	duration time.Duration
+	demo     bool
+}
+
+func (o *compareOptions) register(fs *flag.FlagSet) {
+	o.request.Register(fs)
+	o.save.Register(fs)
+	o.analysis.register(fs, false)
+	fs.DurationVar(&o.duration, "duration", DefaultCompareDuration, "how long to record (`DURATION`)")
+	fs.BoolVar(&o.demo, "demo", false, "compare the built-in demo: its origin directly and through a proxy that buffers like default nginx")
+}
+
 // runCompare subscribes to both URLs at the same moment, records until
 // --duration passes, both streams end for good, or the user interrupts,
 // then analyses the pair with DIRECT as the reference. See analysis.go for
 // the output and the exit codes.
-func runCompare(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, Lookup("compare"))
-	var headers HeaderFlag
-	var method, data, out string
-	for _, name := range []string{"H", "header"} {
-		fs.Var(&headers, name, "request header `NAME: VALUE` sent on both streams (repeatable)")
-	}
-	for _, name := range []string{"X", "request"} {
-		fs.StringVar(&method, name, "", "request `METHOD` (default GET, or POST with --data)")
-	}
-	for _, name := range []string{"d", "data"} {
-		fs.StringVar(&data, name, "", "request `BODY` sent on both streams; @FILE reads it from a file")
-	}
-	for _, name := range []string{"o", "output"} {
-		fs.StringVar(&out, name, "", "save the recorded session to `FILE`")
-	}
-	lastID := fs.String("last-event-id", "", "`ID` to send as Last-Event-ID on the first connection")
-	readTimeout := fs.Duration("read-timeout", 0, "reconnect when no byte arrived for `DURATION` (0: never, as a browser)")
-	duration := fs.Duration("duration", DefaultCompareDuration, "how long to record (`DURATION`)")
-	useDemo := fs.Bool("demo", false, "compare the built-in demo: its origin directly and through a proxy that buffers like default nginx")
-	keep := fs.Bool("keep-secrets", false, "keep Authorization and Cookie values in the saved session (redacted by default)")
-	var af analysisFlags
-	af.register(fs, false)
-	if done, code := ParseFlags(env, fs, args); done {
+func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
+	var o compareOptions
+	o.register(fs)
+	urls, done, code := ParseFlags(env, fs, args)
+	if done {
 		return code
 	}
 	switch {
-	case *useDemo && fs.NArg() != 0:
-		return UsageError(env, fs, "--demo brings its own URLs; got %d arguments", fs.NArg())
-	case !*useDemo && fs.NArg() != 2:
-		return UsageError(env, fs, "want two URLs, DIRECT and PROXIED; got %d arguments", fs.NArg())
-	}
-	if *duration <= 0 {
+	case o.demo && len(urls) != 0:
+		return UsageError(env, fs, "--demo brings its own URLs; got %d arguments", len(urls))
+	case !o.demo && len(urls) != 2:
+		return UsageError(env, fs, "want two URLs, DIRECT and PROXIED; got %d arguments", len(urls))
+	case o.duration <= 0:
 		return UsageError(env, fs, "--duration must be positive")
 	}
-	opts, err := af.options(nil)
+	opts, err := o.analysis.options(nil)
 	if err != nil {
 		return UsageError(env, fs, "%v", err)
 	}
-	header := http.Header{}
-	for _, h := range headers {
-		name, value, _ := strings.Cut(h, ":")
-		header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
-	}
-	var body []byte
-	if data != "" {
-		body = []byte(data)
-		if file, ok := strings.CutPrefix(data, "@"); ok {
-			if body, err = os.ReadFile(file); err != nil {
-				fmt.Fprintf(env.Stderr, "sseinspector compare: -d: %v\n", err)
-				return ExitFailure
-			}
-		}
-	}
-	urls := [2]string{fs.Arg(0), fs.Arg(1)}
-	title := "compare: " + urls[0] + " vs " + urls[1]
-	if *useDemo {
+	var title string
+	if o.demo {
 		d, err := demo.Start()
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 			return ExitFailure
 		}
 		defer d.Close()
-		urls = [2]string{d.DirectURL, d.ProxiedURL}
+		urls = []string{d.DirectURL, d.ProxiedURL}
 		title = "demo: direct vs a proxy that buffers like default nginx"
+	} else {
+		title = "compare: " + urls[0] + " vs " + urls[1]
 	}
-	for _, u := range urls {
-		if _, err := inspector.CheckURL(u); err != nil {
-			return UsageError(env, fs, "%v", err)
-		}
+	reqs, err := o.request.Requests(urls)
+	if err != nil {
+		return UsageError(env, fs, "%v", err)
 	}
+	reqs[0].Name, reqs[1].Name = "direct", "proxied"
 
 	sess := inspector.NewSession(inspector.Limits{})
+	reference, err := recordPair(ctx, env, sess, reqs, o.duration)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
+		return ExitFailure
+	}
+	snap := sess.Snapshot()
+	opts.Reference = reference
+	report := diagnose.Analyze(snap, opts)
+	if err := o.save.Save(snap); err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
+		return ExitFailure
+	}
+	if err := o.analysis.exportImage(snap, report, title); err != nil {
+		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
+		return ExitFailure
+	}
+	return printReport(env, report, o.analysis.json)
+}
+
+// recordPair subscribes to the direct and the proxied stream at once and
+// records until duration passes, both end for good, or ctx is cancelled.
+// It returns the direct lane's ID, the analysis' reference.
+func recordPair(ctx context.Context, env *Env, sess *inspector.Session, reqs []inspector.Request, duration time.Duration) (int, error) {
 	subCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	var subs [2]*inspector.Subscription
-	for i, name := range [2]string{"direct", "proxied"} {
-		req := inspector.Request{URL: urls[i], Method: method, Header: header, Body: body,
-			LastEventID: *lastID, ReadTimeout: *readTimeout, Name: name}
+	subs := make([]*inspector.Subscription, 0, len(reqs))
+	for _, req := range reqs {
 		sub, err := inspector.Subscribe(subCtx, sess, req, inspector.Hooks{})
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "sseinspector compare: %s: %v\n", name, err)
-			return ExitFailure
+			return 0, fmt.Errorf("%s: %w", req.Name, err)
 		}
-		subs[i] = sub
+		subs = append(subs, sub)
 	}
 	fmt.Fprintf(env.Stderr, "comparing for %s (Ctrl-C to stop early)\n  direct:  %s\n  proxied: %s\n",
-		*duration, urls[0], urls[1])
+		duration, reqs[0].URL, reqs[1].URL)
 
 	// Both streams failing for good (a 404, a wrong Content-Type) leaves
 	// nothing to wait for.
-	bothDone := make(chan struct{})
+	allDone := make(chan struct{})
 	go func() {
-		<-subs[0].Done()
-		<-subs[1].Done()
-		close(bothDone)
+		for _, s := range subs {
+			<-s.Done()
+		}
+		close(allDone)
 	}()
-	timer := time.NewTimer(*duration)
+	timer := time.NewTimer(duration)
 	defer timer.Stop()
 	select {
 	case <-timer.C:
-	case <-bothDone:
+	case <-allDone:
 	case <-ctx.Done():
 		fmt.Fprintln(env.Stderr, "interrupted: analysing what was recorded")
 	}
 	stop()
-	<-bothDone
-
-	snap := sess.Snapshot()
-	opts.Reference = subs[0].Lane().ID()
-	report := diagnose.Analyze(snap, opts)
-	if out != "" {
-		if err := inspector.SaveSession(out, snap, inspector.SaveOptions{KeepSecrets: *keep}); err != nil {
-			fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
-			return ExitFailure
-		}
-	}
-	if err := af.exportImage(snap, report, title); err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
-		return ExitFailure
-	}
-	return printReport(env, report, af.json)
+	<-allDone
+	return subs[0].Lane().ID(), nil
 }

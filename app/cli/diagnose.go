@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
@@ -9,31 +10,22 @@ import (
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-func init() {
-	Register(&Command{
-		Name:    "diagnose",
-		Usage:   "[flags] SESSION",
-		Summary: "analyse a saved session (compare or tap) and name what delays or drops its events",
-		Run:     runDiagnose,
-	})
-}
-
 // runDiagnose analyses a saved session; see analysis.go for the output
 // and the exit codes.
-func runDiagnose(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, Lookup("diagnose"))
+func runDiagnose(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
 	var af analysisFlags
 	af.register(fs, true)
-	if done, code := ParseFlags(env, fs, args); done {
+	rest, done, code := ParseFlags(env, fs, args)
+	if done {
 		return code
 	}
-	if fs.NArg() != 1 {
-		return UsageError(env, fs, "want one session file, got %d arguments", fs.NArg())
+	if len(rest) != 1 {
+		return UsageError(env, fs, "want one session file, got %d arguments", len(rest))
 	}
 	if _, err := af.options(nil); err != nil {
 		return UsageError(env, fs, "%v", err)
 	}
-	path := fs.Arg(0)
+	path := rest[0]
 	// A recording cut short (a killed process) still holds what it saw
 	// until then, which is worth analysing.
 	sess, err := inspector.LoadSession(path, inspector.LoadOptions{Partial: true})

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,33 +10,26 @@ import (
 
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 
+	"github.com/sseinspector/sseinspector/app/cmdline"
 	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/app/timeline"
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-func init() {
-	Register(&Command{
-		Name:    "export",
-		Usage:   "SESSION -o FILE.png|FILE.svg [flags]",
-		Summary: "draw a saved session's timeline to a PNG or SVG image, as the desktop inspector shows it",
-		Run:     runExport,
-	})
-}
-
 // Largest image the export draws, per side.
 const maxExportSide = 16384
 
-func runExport(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, Lookup("export"))
-	out := fs.String("o", "", "image `file` to write; its extension picks the format (."+strings.Join(plot.Formats(), ", .")+")")
+func runExport(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
+	var output string
+	out := &output
+	cmdline.StringVar(fs, out, "output", "", "image `FILE` to write; its extension picks the format (."+strings.Join(plot.Formats(), ", .")+")")
 	width := fs.Int("width", 1600, "image width in `pixels`")
 	height := fs.Int("height", 900, "image height in `pixels`")
 	from := fs.String("from", "", "start of the time range shown, since the session's start (`duration` such as 2s or 1m30s; default 0)")
 	to := fs.String("to", "", "end of the time range shown (`duration`; default the session's end)")
 	title := fs.String("title", "", "title drawn on the image (default: the session file's name)")
 	reference := fs.String("reference", "", "`lane` (name or ID) the others are compared with (default: the lane named \"direct\", if any)")
-	positional, done, code := parseInterspersed(env, fs, args)
+	positional, done, code := ParseFlags(env, fs, args)
 	if done {
 		return code
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"strconv"
@@ -9,27 +10,14 @@ import (
 	"github.com/sseinspector/sseinspector/app/origin"
 )
 
-// originCommand is set in init, like watchCommand.
-var originCommand *Command
-
-func init() {
-	originCommand = &Command{
-		Name:    "origin",
-		Usage:   "[--listen ADDR]",
-		Summary: "serve the built-in demo event-stream origin until interrupted",
-		Run:     runOrigin,
-	}
-	Register(originCommand)
-}
-
-func runOrigin(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, originCommand)
+func runOrigin(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
 	listen := fs.String("listen", "127.0.0.1:9001", "`address` to listen on")
-	if done, code := ParseFlags(env, fs, args); done {
+	rest, done, code := ParseFlags(env, fs, args)
+	if done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		return UsageError(env, fs, "unexpected argument %q", fs.Arg(0))
+	if len(rest) > 0 {
+		return UsageError(env, fs, "unexpected argument %q", rest[0])
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -3,42 +3,34 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/sseinspector/sseinspector/inspector/sse"
-
+	"github.com/sseinspector/sseinspector/app/cmdline"
 	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector/sse"
 	"github.com/sseinspector/sseinspector/proxytap"
 )
 
-func init() {
-	Register(&Command{
-		Name:    "tap",
-		Usage:   "[--upstream URL] [flags]",
-		Summary: "proxy a browser's traffic and record every event stream it receives",
-		Run:     runTap,
-	})
-}
-
-func runTap(ctx context.Context, env *Env, args []string) int {
-	fs := NewFlagSet(env, Lookup("tap"))
+func runTap(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int {
 	listen := fs.String("listen", proxytap.DefaultListen, "address to listen on; loopback only unless --allow-remote")
 	upstream := fs.String("upstream", "", "reverse proxy: send every request to this URL (http://host:port); without it, a forward proxy for the browser")
 	caDir := fs.String("ca-dir", "", "directory of the HTTPS interception CA (default: sseinspector/ in the user configuration directory)")
 	exclude := fs.String("exclude", "", "comma-separated hosts (and their subdomains) to tunnel without interception or recording")
 	jsonOut := fs.Bool("json", false, "print one JSON object per line: open, event, comment, retry, close, error, request")
-	out := fs.String("o", "", "save the session to this `file` on exit")
-	keep := fs.Bool("keep-secrets", false, "record Authorization, Cookie and Set-Cookie values (redacted by default)")
+	var save cmdline.SaveFlags
+	save.Register(fs)
 	allowRemote := fs.Bool("allow-remote", false, "allow --listen on a non-loopback address (anyone who reaches it can use the proxy)")
-	if done, code := ParseFlags(env, fs, args); done {
+	rest, done, code := ParseFlags(env, fs, args)
+	if done {
 		return code
 	}
-	if fs.NArg() > 0 {
-		return UsageError(env, fs, "unexpected argument %q", fs.Arg(0))
+	if len(rest) > 0 {
+		return UsageError(env, fs, "unexpected argument %q", rest[0])
 	}
 	if !*allowRemote && !proxytap.IsLoopback(*listen) {
 		return UsageError(env, fs, "--listen %s is not a loopback address; add --allow-remote to accept other machines", *listen)
@@ -52,7 +44,7 @@ func runTap(ctx context.Context, env *Env, args []string) int {
 		Recorder:    sess,
 		CADir:       *caDir,
 		Exclude:     splitList(*exclude),
-		KeepSecrets: *keep,
+		KeepSecrets: save.KeepSecrets,
 		AllowRemote: *allowRemote,
 		Hooks:       pr.hooks(),
 	})
@@ -85,13 +77,13 @@ func runTap(ctx context.Context, env *Env, args []string) int {
 	if closeErr != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector tap: %v\n", closeErr)
 	}
-	if *out != "" {
+	if save.Output != "" {
 		snap := sess.Snapshot()
-		if err := inspector.SaveSession(*out, snap, inspector.SaveOptions{KeepSecrets: *keep}); err != nil {
+		if err := save.Save(snap); err != nil {
 			fmt.Fprintf(env.Stderr, "sseinspector tap: %v\n", err)
 			return ExitFailure
 		}
-		fmt.Fprintf(env.Stderr, "tap: saved %d lanes to %s\n", len(snap.Lanes), *out)
+		fmt.Fprintf(env.Stderr, "tap: saved %d lanes to %s\n", len(snap.Lanes), save.Output)
 	}
 	return ExitOK
 }

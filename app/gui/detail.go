@@ -101,7 +101,11 @@ func visibleRaw(raw []byte) string {
 	return r.Replace(strings.ToValidUTF8(string(raw), "\ufffd"))
 }
 
+// writeHeader lists h with credentials redacted, as saved files have
+// them, whatever the recording kept: the window is often shared or
+// captured.
 func writeHeader(b *strings.Builder, h http.Header) {
+	h = inspector.RedactHeader(h)
 	keys := make([]string, 0, len(h))
 	for k := range h {
 		keys = append(keys, k)

@@ -12,43 +12,33 @@ import (
 const AppID = "dev.sseinspector.app"
 
 // Main opens the desktop inspector. args are the command line after the
-// program name: none, "demo", or "open SESSION". It returns the exit code.
+// program name (see Args). It returns the exit code.
 func Main(args []string) int {
-	for _, a := range args {
-		if a == "-h" || a == "-help" || a == "--help" {
-			fmt.Println("Usage: sseinspector              open the desktop inspector on an empty session")
-			fmt.Println("       sseinspector demo         open it on the built-in demo: a direct lane and one through")
-			fmt.Println("                                 a proxy that buffers like default nginx")
-			fmt.Println("       sseinspector open SESSION open it on a saved session file")
-			fmt.Println("\nRun 'sseinspector help' for the headless commands.")
-			return 0
-		}
-	}
-	mode := ""
-	if len(args) > 0 {
-		mode = args[0]
-	}
-	switch mode {
-	case "", "demo":
-	case "open":
-		if len(args) != 2 {
-			fmt.Fprintln(os.Stderr, "Usage: sseinspector open SESSION")
-			return 2
-		}
-	default:
-		fmt.Fprintf(os.Stderr, "sseinspector: unknown GUI mode %q\n", mode)
+	parsed, err := ParseArgs(args)
+	switch {
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "sseinspector: %v\n", err)
+		PrintUsage(os.Stderr)
 		return 2
+	case parsed.Help:
+		PrintUsage(os.Stdout)
+		return 0
 	}
 	a := app.NewWithID(AppID)
 	w := a.NewWindow("SSE Inspector")
 	ui := New(a, w)
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetMaster()
-	switch mode {
+	switch parsed.Mode {
 	case "demo":
 		ui.StartDemo()
 	case "open":
-		ui.OpenSessionFile(args[1])
+		ui.OpenSessionFile(parsed.Session)
+	}
+	for _, req := range parsed.Requests {
+		if _, err := ui.Subscribe(req); err != nil {
+			fmt.Fprintf(os.Stderr, "sseinspector: %v\n", err)
+		}
 	}
 	w.ShowAndRun()
 	ui.Close()

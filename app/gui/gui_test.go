@@ -165,7 +165,7 @@ func TestEventTableFiltersAndShowsDetail(t *testing.T) {
 	ui, _ := newTestInspector(t)
 	s := inspector.NewSession(inspector.Limits{})
 	l := s.AddLane(inspector.LaneInfo{Name: "direct", Kind: inspector.LaneSubscription, URL: "http://127.0.0.1/x"})
-	c := l.StartConn(0, "GET", "http://127.0.0.1/x", http.Header{"Accept": {"text/event-stream"}}, "")
+	c := l.StartConn(0, "GET", "http://127.0.0.1/x", http.Header{"Accept": {"text/event-stream"}, "Authorization": {"Bearer s3cret"}}, "")
 	l.SetResponse(c, time.Millisecond, 200, "HTTP/1.1", http.Header{"Content-Type": {"text/event-stream"}})
 	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
 	rec.Feed(2*time.Millisecond, 0, 60, []byte("event: ping\ndata: one\n\nid: 2\ndata: two\r\n\r\nevent: ping\ndata: three\n\n"))
@@ -186,10 +186,14 @@ func TestEventTableFiltersAndShowsDetail(t *testing.T) {
 	ui.events.types.SetSelectedIndex(0)
 	ui.selectEvent(l.ID(), 1, false)
 	text := ui.detail.text.Text
-	for _, want := range []string{"id        \"2\"", `data: two\r\n`, "Content-Type: text/event-stream", "completed 3 events at once"} {
+	for _, want := range []string{"id        \"2\"", `data: two\r\n`, "Content-Type: text/event-stream", "completed 3 events at once",
+		"Authorization: Bearer " + inspector.Redacted} {
 		if !strings.Contains(text, want) {
 			t.Errorf("detail lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "s3cret") {
+		t.Errorf("detail shows a credential:\n%s", text)
 	}
 }
 

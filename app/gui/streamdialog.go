@@ -2,9 +2,7 @@ package gui
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -30,21 +28,13 @@ type streamForm struct {
 
 // request turns the form into a subscription request, checking it.
 func (f streamForm) request(name string) (inspector.Request, error) {
-	u, err := url.Parse(strings.TrimSpace(f.URL))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return inspector.Request{}, fmt.Errorf("%q is not an http:// or https:// URL", f.URL)
+	u, err := inspector.CheckURL(strings.TrimSpace(f.URL))
+	if err != nil {
+		return inspector.Request{}, err
 	}
-	h := http.Header{}
-	for _, line := range strings.Split(f.Headers, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(line, ":")
-		if !ok || strings.TrimSpace(k) == "" {
-			return inspector.Request{}, fmt.Errorf("header line %q: want \"Name: value\"", line)
-		}
-		h.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+	h, err := inspector.ParseHeaderLines(f.Headers)
+	if err != nil {
+		return inspector.Request{}, err
 	}
 	method := f.Method
 	if method == "" {
@@ -162,6 +152,11 @@ func (ui *Inspector) AddStream(f streamForm, name string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return ui.Subscribe(req)
+}
+
+// Subscribe subscribes to a stream in the current session and returns its lane ID.
+func (ui *Inspector) Subscribe(req inspector.Request) (int, error) {
 	sub, err := inspector.Subscribe(ui.ctx, ui.sess, req, inspector.Hooks{})
 	if err != nil {
 		return 0, err
