@@ -29,18 +29,30 @@ func Main(args []string) int {
 	ui := New(a, w)
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetMaster()
-	switch parsed.Mode {
-	case "demo":
-		ui.StartDemo()
-	case "open":
-		ui.OpenSessionFile(parsed.Session)
-	}
-	for _, req := range parsed.Requests {
-		if _, err := ui.Subscribe(req); err != nil {
-			fmt.Fprintf(os.Stderr, "sseinspector: %v\n", err)
-		}
+	for _, err := range ui.Launch(parsed) {
+		fmt.Fprintf(os.Stderr, "sseinspector: %v\n", err)
 	}
 	w.ShowAndRun()
 	ui.Close()
 	return 0
+}
+
+// Launch does what the command line asks: start the demo, open a session
+// file, or subscribe to the given streams in the current session (the
+// first becomes the reference lane). It returns the subscriptions that
+// failed.
+func (ui *Inspector) Launch(a *Args) []error {
+	switch a.Mode {
+	case "demo":
+		ui.StartDemo()
+	case "open":
+		ui.OpenSessionFile(a.Session)
+	}
+	var errs []error
+	for _, req := range a.Requests {
+		if _, err := ui.Subscribe(req); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
 }
