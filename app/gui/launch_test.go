@@ -17,6 +17,7 @@ func TestLaunchSubscribesToTheCommandLineURLs(t *testing.T) {
 		srv.Config.Handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(hdr.Close)
+	t.Cleanup(ui.Close) // before hdr.Close, which waits for the streams to end
 	args, err := ParseArgs([]string{"-H", "X-Token: t", hdr.URL + "/a", hdr.URL + "/b"})
 	if err != nil {
 		t.Fatal(err)
