@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean
+.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean measure-gui
 
 run: deps-run build
 	./$(BIN) demo
@@ -45,6 +45,11 @@ load-tap: deps-test
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime $${FUZZTIME:-5m} ./inspector/sse
+
+# The window's CPU and RSS under Xvfb: idle, the demo, and 8 streams at
+# 1,000 events/s beside headless watch. Run it on a quiet machine.
+measure-gui: deps-test build
+	./scripts/measure-gui.sh
 
 # Regenerates the README screenshot with the headless export command.
 screenshot: build

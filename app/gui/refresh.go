@@ -3,6 +3,7 @@ package gui
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,6 +25,9 @@ const (
 	// are measured incrementally at every table refresh.
 	minDiagnosisInterval = time.Second
 	diagnosisCostFactor  = 20
+	// releaseAfter is how long a diagnosis must have taken for its garbage
+	// to be worth returning to the system at once.
+	releaseAfter = 50 * time.Millisecond
 )
 
 // frame is one refresh of the window: a snapshot, and whatever was
@@ -112,6 +116,12 @@ func (ui *Inspector) diagnosisLoop(ctx context.Context, requests <-chan *inspect
 			return
 		case snap := <-requests:
 			r := diagnoseSnapshot(snap, ui.reference(snap))
+			if r.cost >= releaseAfter {
+				// A diagnosis of a large session allocates in proportion
+				// to it and drops it all at once; handing that memory back
+				// keeps the window's RSS at what it holds, not at its peak.
+				debug.FreeOSMemory()
+			}
 			select {
 			case results <- r:
 			case <-ctx.Done():

@@ -11,7 +11,8 @@ import (
 // what Analyze's Delays and Matches hold, with one difference: the match
 // method (id, data or position) is chosen once per lane, from the events
 // present when both lanes first hold some, instead of from the whole
-// session at every call.
+// session at every call. Delays against the reference are kept only for
+// lanes without send stamps, whose primary delays they are.
 //
 // A Live is for one session; it is not safe for concurrent use.
 type Live struct {

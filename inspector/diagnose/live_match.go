@@ -50,6 +50,22 @@ func (p *pendingSide) push(k string, e pendingEvent) {
 	for p.n > maxLivePending {
 		p.popOldest()
 	}
+	if len(p.order)-p.head > 2*p.n+1024 {
+		p.compact()
+	}
+}
+
+// compact drops from the order list the keys no longer pending, so that
+// the list follows the pending events instead of every event seen.
+func (p *pendingSide) compact() {
+	kept := p.order[:0]
+	for _, k := range p.order[p.head:] {
+		if _, ok := p.byKey[k]; ok {
+			kept = append(kept, k)
+		}
+	}
+	clear(p.order[len(kept):])
+	p.order, p.head = kept, 0
 }
 
 // take removes and returns the oldest pending event with key k.
@@ -175,6 +191,9 @@ func positionKey(seq int64) string {
 // earlier never change.
 func (lv *Live) addMatch(ll *liveLane, lane, refLane int, ev, ref pendingEvent) {
 	lv.matches = append(lv.matches, Match{Lane: lane, Seq: ev.seq, RefLane: refLane, RefSeq: ref.seq})
+	if len(ll.stamps) > 0 {
+		return // the lane's stamps are its primary delays: keep one set only
+	}
 	d := Delay{Lane: lane, Seq: ev.seq, Arrival: ev.arrival, Delay: ev.arrival - ref.arrival, Source: DelayReference}
 	if n := len(ll.refs); n == 0 || ll.refs[n-1].Seq < d.Seq {
 		ll.refs = append(ll.refs, d)
