@@ -12,10 +12,11 @@ import (
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 )
 
-// Refresh rates: the timeline follows live data smoothly; the table, the
+// Refresh rates: the timeline follows live data smoothly (each refresh
+// repaints the window, which software GL pays for in full); the table, the
 // lane figures and the status bar change at a rate a person can read.
 const (
-	timelineInterval = time.Second / 30
+	timelineInterval = time.Second / 15
 	tableInterval    = 250 * time.Millisecond
 	figuresInterval  = time.Second
 	// The diagnosis re-reads the whole session, so it runs at most every
