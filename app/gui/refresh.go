@@ -16,7 +16,7 @@ import (
 // repaints the window, which software GL pays for in full); the table, the
 // lane figures and the status bar change at a rate a person can read.
 const (
-	timelineInterval = time.Second / 15
+	timelineInterval = time.Second / 10
 	tableInterval    = 250 * time.Millisecond
 	figuresInterval  = time.Second
 	// The diagnosis re-reads the whole session, so it runs at most every
