@@ -33,7 +33,8 @@ type Timeline struct {
 
 	data     *timeline.Data
 	from, to time.Duration // visible range
-	follow   bool
+	follow   bool          // the view keeps the end of a live session in sight
+	fitted   bool          // the view shows the whole session
 	hover    fyne.Position
 	hovering bool
 }
@@ -54,7 +55,7 @@ const zoomPerScroll = 0.85
 // NewTimeline returns a timeline of d showing the whole session and
 // following it.
 func NewTimeline(d *timeline.Data) *Timeline {
-	t := &Timeline{data: d, follow: true}
+	t := &Timeline{data: d, follow: true, fitted: true}
 	t.from, t.to = timeline.FitRange(d)
 	t.ExtendBaseWidget(t)
 	return t
@@ -66,16 +67,14 @@ func (t *Timeline) Data() *timeline.Data { return t.data }
 // SetData replaces the data shown, typically with a newer snapshot of a
 // live session (pass the same *Data with its Snapshot replaced to keep its
 // index). While following, the view moves to keep the session's end in
-// sight: the whole session when the view started at zero, else the same
-// span ending at the session's end.
+// sight: the whole session when it showed the whole session, else the
+// same span ending at the session's end.
 func (t *Timeline) SetData(d *timeline.Data) {
 	t.data = d
 	if t.follow {
-		from, to := timeline.FitRange(d)
-		if span := t.to - t.from; t.from > from && span < to-from {
-			from = to - span
-		}
-		t.from, t.to = from, to
+		t.from, t.to = t.followRange()
+	} else {
+		t.from, t.to = t.clampRange(t.from, t.to)
 	}
 	t.Refresh()
 }
@@ -83,12 +82,14 @@ func (t *Timeline) SetData(d *timeline.Data) {
 // Range returns the visible time range.
 func (t *Timeline) Range() (from, to time.Duration) { return t.from, t.to }
 
-// SetRange shows the given time range and stops following.
+// SetRange shows the given time range, within the session, and stops
+// following.
 func (t *Timeline) SetRange(from, to time.Duration) {
 	if to <= from {
 		return
 	}
-	t.from, t.to, t.follow = from, to, false
+	t.from, t.to = t.clampRange(from, to)
+	t.follow, t.fitted = false, false
 	t.Refresh()
 }
 
@@ -98,7 +99,7 @@ func (t *Timeline) Following() bool { return t.follow }
 // Fit shows the whole session and resumes following it.
 func (t *Timeline) Fit() {
 	t.from, t.to = timeline.FitRange(t.data)
-	t.follow = true
+	t.follow, t.fitted = true, true
 	t.Refresh()
 }
 
@@ -127,7 +128,10 @@ func (t *Timeline) View() timeline.View {
 }
 
 // Scrolled zooms around the pointer on vertical scrolling (up zooms in)
-// and pans on horizontal scrolling.
+// and pans on horizontal scrolling. The time under the pointer stays put
+// unless the range meets the session's start or end. A view that still
+// shows the session's end keeps following it; one zoomed into the past
+// stays where it is.
 func (t *Timeline) Scrolled(e *fyne.ScrollEvent) {
 	v := t.View()
 	// Some drivers send no position with the event; the pointer is where
@@ -141,18 +145,26 @@ func (t *Timeline) Scrolled(e *fyne.ScrollEvent) {
 	}
 	if e.Scrolled.DX != 0 {
 		v = v.Pan(float64(e.Scrolled.DX))
-		t.follow = false
 	}
-	t.from, t.to = v.From, v.To
+	t.moveTo(v.From, v.To)
+}
+
+// moveTo shows a range the user chose, within the session; it follows
+// the session when it shows its end.
+func (t *Timeline) moveTo(from, to time.Duration) {
+	fitFrom, fitTo := timeline.FitRange(t.data)
+	t.from, t.to = t.clampRange(from, to)
+	t.fitted = t.from == fitFrom && t.to == fitTo
+	t.follow = t.reachesEnd(t.to)
 	t.Refresh()
 }
 
-// Dragged pans the view with the pointer and stops following.
+// Dragged pans the view with the pointer; it stops following unless the
+// view still reaches the session's end.
 func (t *Timeline) Dragged(e *fyne.DragEvent) {
 	v := t.View().Pan(float64(e.Dragged.DX))
-	t.from, t.to, t.follow = v.From, v.To, false
 	t.hover, t.hovering = e.Position, true
-	t.Refresh()
+	t.moveTo(v.From, v.To)
 }
 
 // DragEnd ends a pan.
