@@ -53,6 +53,9 @@ type View struct {
 	// Hover is the pointer position when Hovering.
 	Hover    plot.Point
 	Hovering bool
+	// FirstLane is the first stream lane shown (from 0) when there are
+	// more lanes than the height holds; the drawing keeps it in range.
+	FirstLane int
 }
 
 // FitView returns a view of the whole session at the given size.
@@ -84,6 +87,17 @@ func (v View) span() time.Duration {
 		return v.To - v.From
 	}
 	return MinSpan
+}
+
+// PlotX returns the left and right edges of the time plot: left of it
+// are the lane names.
+func (v View) PlotX() (x0, x1 float64) { return v.plotX() }
+
+// LanesShown returns how many stream lanes a view of d shows and how many
+// there are.
+func LanesShown(d *Data, v View) (shown, total int) {
+	L := layoutOf(d, v)
+	return len(L.bands), L.totalLanes
 }
 
 // plotX returns the left and right edges of the time plot.

@@ -83,7 +83,7 @@ func drawTitle(c plot.Canvas, d *Data, L *layout) {
 	}
 	laneCount := plural(lanes, "lane")
 	if L.hiddenLanes > 0 {
-		laneCount += fmt.Sprintf(" (%d shown)", lanes-L.hiddenLanes)
+		laneCount += fmt.Sprintf(" (%d–%d shown; scroll over the names for the others)", L.firstLane+1, L.firstLane+len(L.bands))
 	}
 	if d.Snapshot != nil && len(d.Snapshot.Lanes) > lanes {
 		laneCount += fmt.Sprintf(" · %s", plural(len(d.Snapshot.Lanes)-lanes, "other request"))
@@ -264,11 +264,7 @@ func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex) {
 	c.SetColor(b.color)
 	c.FillRect(plot.R(x, y+2, x+10, y+12))
 	c.SetColor(colText)
-	name := l.Info.Name
-	if name == "" {
-		name = fmt.Sprintf("lane %d", l.Info.ID)
-	}
-	c.Text(x+16, y, truncate(c, name, fontLane, maxW-16), fontLane, plot.TopLeft)
+	c.Text(x+16, y, truncate(c, b.label, fontLane, maxW-16), fontLane, plot.TopLeft)
 	if b.rect.Dy() < 48 {
 		return
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Timeline shows a session's per-event timeline. Scrolling zooms around
@@ -34,6 +35,7 @@ type Timeline struct {
 	data     *timeline.Data
 	from, to time.Duration // visible range
 	follow   bool          // the view keeps the end of a live session in sight
+	lane     int           // the first lane shown, when not all fit
 	fitted   bool          // the view shows the whole session
 	hover    fyne.Position
 	hovering bool
@@ -111,24 +113,48 @@ func (t *Timeline) Selected() diagnose.EventRef {
 	return t.data.Selected
 }
 
-// Select makes ref the selected event without calling OnSelect.
+// Select makes ref the selected event without calling OnSelect, and
+// scrolls its lane into view.
 func (t *Timeline) Select(ref diagnose.EventRef) {
 	if t.data == nil {
 		return
 	}
 	t.data.Selected = ref
+	t.showLane(ref.Lane)
 	t.Refresh()
+}
+
+// showLane scrolls the lanes so that the lane with the given ID is shown.
+func (t *Timeline) showLane(id int) {
+	shown, _ := timeline.LanesShown(t.data, t.View())
+	if shown == 0 || t.data.Snapshot == nil {
+		return
+	}
+	i := 0
+	for _, l := range t.data.Snapshot.Lanes {
+		if l.Info.Kind == inspector.LaneRequest {
+			continue
+		}
+		if l.Info.ID == id {
+			if i < t.lane || i >= t.lane+shown {
+				t.lane = max(0, i-shown/2)
+			}
+			return
+		}
+		i++
+	}
 }
 
 // View is the timeline.View the widget draws: its range, size and hover.
 func (t *Timeline) View() timeline.View {
 	s := t.Size()
 	return timeline.View{From: t.from, To: t.to, Width: float64(s.Width), Height: float64(s.Height),
-		Hover: plot.Point{X: float64(t.hover.X), Y: float64(t.hover.Y)}, Hovering: t.hovering}
+		Hover: plot.Point{X: float64(t.hover.X), Y: float64(t.hover.Y)}, Hovering: t.hovering, FirstLane: t.lane}
 }
 
 // Scrolled zooms around the pointer on vertical scrolling (up zooms in)
-// and pans on horizontal scrolling. The time under the pointer stays put
+// and pans on horizontal scrolling; over the lane names, when there are
+// more lanes than fit, vertical scrolling shows the others. The time under the pointer stays put
 // unless the range meets the session's start or end. A view that still
 // shows the session's end keeps following it; one zoomed into the past
 // stays where it is.
@@ -140,6 +166,10 @@ func (t *Timeline) Scrolled(e *fyne.ScrollEvent) {
 	if t.hovering {
 		x = float64(t.hover.X)
 	}
+	if x0, _ := v.PlotX(); x < x0 && e.Scrolled.DY != 0 {
+		t.scrollLanes(e.Scrolled.DY)
+		return
+	}
 	if e.Scrolled.DY != 0 {
 		v = v.Zoom(x, math.Pow(zoomPerScroll, float64(e.Scrolled.DY)/10))
 	}
@@ -148,6 +178,21 @@ func (t *Timeline) Scrolled(e *fyne.ScrollEvent) {
 	}
 	t.moveTo(v.From, v.To)
 }
+
+// scrollLanes shows earlier lanes (scrolling up) or later ones, one per
+// wheel notch, when there are more lanes than the height holds.
+func (t *Timeline) scrollLanes(dy float32) {
+	step := -int(math.Round(float64(dy) / 10))
+	if step == 0 {
+		step = -int(math.Copysign(1, float64(dy)))
+	}
+	shown, total := timeline.LanesShown(t.data, t.View())
+	t.lane = max(0, min(t.lane+step, total-shown))
+	t.Refresh()
+}
+
+// FirstLane is the first lane shown (from 0) when not all lanes fit.
+func (t *Timeline) FirstLane() int { return t.lane }
 
 // moveTo shows a range the user chose, within the session; it follows
 // the session when it shows its end.
