@@ -50,7 +50,7 @@ func (f *eventFilter) matches(l *inspector.LaneSnapshot, ev *inspector.Event) bo
 type eventPanel struct {
 	ui     *Inspector
 	table  *widget.Table
-	text   *widget.Entry
+	text   *keyEntry
 	types  *widget.Select
 	lanes  *widget.Select
 	count  *widget.Label
@@ -99,8 +99,12 @@ func newEventPanel(ui *Inspector) *eventPanel {
 			ui.selectEvent(r.lane, r.seq, false)
 		}
 	}
-	p.text = widget.NewEntry()
+	p.text = newKeyEntry()
 	p.text.SetPlaceHolder("filter: text, or /regex/")
+	// The window's Ctrl-shortcuts work while the filter has focus; Escape
+	// clears it.
+	p.text.keys.shortcut = ui.runShortcut
+	p.text.keys.onEscape = func() { p.text.SetText("") }
 	p.types = widget.NewSelect([]string{"all types"}, nil)
 	p.types.SetSelectedIndex(0)
 	p.lanes = widget.NewSelect([]string{"all lanes"}, nil)

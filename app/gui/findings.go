@@ -76,6 +76,8 @@ func (p *findingPanel) set(fs []diagnose.Finding) {
 	p.items = fs
 	p.list.Refresh()
 	switch {
+	case p.ui.loading.active():
+		p.summary.SetText("Loading " + p.ui.loading.path + "…")
 	case p.ui.snap == nil || len(p.ui.snap.Lanes) == 0:
 		p.summary.SetText("No data yet: add a stream, or press Demo.")
 	case p.ui.result.report == nil:

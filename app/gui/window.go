@@ -44,6 +44,14 @@ type Inspector struct {
 
 	requestsTab *container.TabItem
 	status      *widget.Label
+	tapButton   *widget.Button
+	loading     *loadingState
+
+	// savedEvents is the event count of the session when it was last
+	// saved or loaded: more events than that are unsaved.
+	savedEvents int64
+
+	shortcuts map[string]func() // by shortcut name, for text fields to pass on
 
 	autoRefresh bool // run a refresh loop per session
 	keepSecrets bool // save header secrets (chosen when starting the tap)
@@ -65,6 +73,7 @@ func newInspector(a fyne.App, w fyne.Window, autoRefresh bool) *Inspector {
 	ui.findings = newFindingPanel(ui)
 	ui.status = widget.NewLabel("")
 	ui.status.Truncation = fyne.TextTruncateEllipsis
+	ui.loading = newLoadingState(ui)
 
 	ui.requests = newRequestPanel()
 	ui.requestsTab = container.NewTabItemWithIcon("Requests", theme.ListIcon(), ui.requests.object())
@@ -79,7 +88,8 @@ func newInspector(a fyne.App, w fyne.Window, autoRefresh bool) *Inspector {
 	centre.SetOffset(0.55)
 	main := container.NewHSplit(ui.lanes.object(), centre)
 	main.SetOffset(0.2)
-	w.SetContent(container.NewBorder(ui.toolbar(), ui.status, nil, nil, main))
+	statusBar := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, 20), ui.loading.bar), ui.status)
+	w.SetContent(container.NewBorder(ui.toolbar(), statusBar, nil, nil, main))
 	ui.addShortcuts()
 	ui.setSession(inspector.NewSession(inspector.Limits{}), "")
 	return ui
@@ -93,12 +103,13 @@ func (ui *Inspector) toolbar() fyne.CanvasObject {
 		btn.Importance = widget.LowImportance
 		return btn
 	}
-	demoBtn := b("Demo", theme.MediaPlayIcon(), ui.StartDemo)
+	demoBtn := b("Demo", theme.MediaPlayIcon(), func() { ui.askToReplace("the demo", ui.StartDemo) })
 	demoBtn.Importance = widget.HighImportance
+	ui.tapButton = b("Tap", theme.ComputerIcon(), ui.tapAction)
 	return container.NewHBox(
 		b("Add stream", theme.ContentAddIcon(), ui.ShowAddStream),
 		b("Compare", theme.ViewRefreshIcon(), ui.ShowCompare),
-		b("Tap", theme.ComputerIcon(), ui.ShowTap),
+		ui.tapButton,
 		demoBtn,
 		widget.NewSeparator(),
 		b("Open", theme.FolderOpenIcon(), ui.ShowOpen),
@@ -125,11 +136,14 @@ func (ui *Inspector) Close() {
 }
 
 // setSession replaces the session on display, stopping the old one's
-// subscriptions, and starts the refresh loop for the new one.
+// subscriptions and any tap (which records into the session shown, and
+// must not pour live traffic into the next), and starts the refresh loop
+// for the new one. The new session counts as saved until it records.
 func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	if ui.stop != nil {
 		ui.stop()
 	}
+	ui.stopTap()
 	ctx, cancel := context.WithCancel(context.Background())
 	ui.ctx, ui.stop = ctx, cancel
 	ui.sess, ui.name = s, name
@@ -137,6 +151,7 @@ func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	ui.subs = map[int]*inspector.Subscription{}
 	ui.refLane.Store(0)
 	ui.snap, ui.result = s.Snapshot(), analysis{}
+	ui.markSaved(ui.snap)
 	ui.live.reset()
 	ui.events.reset()
 	ui.detail.clear()
