@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -58,6 +59,7 @@ type eventPanel struct {
 	snap   *inspector.Snapshot
 	finder eventRows // builds rows off the UI goroutine
 	gen    int       // generation of the rows shown
+	selecting bool // selectRow is selecting: not the user
 	// filterErr is why the text filter is not applied (a bad /regex/); it
 	// stays shown until the filter changes.
 	filterErr string
@@ -94,7 +96,7 @@ func newEventPanel(ui *Inspector) *eventPanel {
 		p.table.SetColumnWidth(i, c.width)
 	}
 	p.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(p.rows) {
+		if !p.selecting && id.Row >= 0 && id.Row < len(p.rows) {
 			r := p.rows[id.Row]
 			ui.selectEvent(r.lane, r.seq, false)
 		}
@@ -303,14 +305,27 @@ func (p *eventPanel) update(snap *inspector.Snapshot, u *rowUpdate, delaysChange
 	}
 }
 
-// selectRow selects the table row of an event, if it is listed.
-func (p *eventPanel) selectRow(lane int, seq int64) {
-	for i, r := range p.rows {
-		if r.lane == lane && r.seq == seq {
-			p.table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
-			return
+// selectRow highlights the table row of an event, if it is listed, and
+// scrolls to it. The rows are in arrival order (but for the odd event
+// recorded just after a later one of another lane), so a binary search
+// finds the event's arrival first.
+func (p *eventPanel) selectRow(lane int, seq int64, arrival time.Duration) {
+	row := -1
+	i := sort.Search(len(p.rows), func(i int) bool { return p.rows[i].arrival >= arrival })
+	for ; i < len(p.rows) && p.rows[i].arrival == arrival; i++ {
+		if r := p.rows[i]; r.lane == lane && r.seq == seq {
+			row = i
 		}
 	}
+	if row < 0 {
+		row = slices.IndexFunc(p.rows, func(r eventRow) bool { return r.lane == lane && r.seq == seq })
+	}
+	if row < 0 {
+		return
+	}
+	p.selecting = true
+	p.table.Select(widget.TableCellID{Row: row, Col: 0})
+	p.selecting = false
 }
 
 func preview(s string, n int) string {

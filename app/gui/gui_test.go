@@ -13,6 +13,7 @@ import (
 	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -332,7 +333,24 @@ func TestTappedPlainRequestsAreListedApart(t *testing.T) {
 	if n := len(ui.requests.rows); n != 2 || ui.requestsTab.Text != "Requests (2)" {
 		t.Fatalf("requests tab lists %d (%q), want 2", n, ui.requestsTab.Text)
 	}
-	if line := requestLine(ui.requests.rows[0]); !strings.Contains(line, "GET") || !strings.Contains(line, "200") || !strings.Contains(line, "/style.css") {
-		t.Fatalf("request line %q lacks method, status or URL", line)
+	row := ui.requests.rows[0]
+	if m, st, u := requestCell(row, 1), requestCell(row, 2), requestCell(row, 6); m != "GET" || st != "200" || !strings.HasSuffix(u, "/style.css") {
+		t.Fatalf("request row method %q, status %q, URL %q", m, st, u)
+	}
+	// The table has headers, and pointing at a row shows its full URL.
+	tbl := ui.requests.table
+	header := tbl.CreateHeader().(*widget.Label)
+	tbl.UpdateHeader(widget.TableCellID{Row: -1, Col: 6}, header)
+	if header.Text != "URL" {
+		t.Errorf("the URL column's header says %q", header.Text)
+	}
+	cell := tbl.CreateCell().(*hoverLabel)
+	tbl.UpdateCell(widget.TableCellID{Row: 0, Col: 6}, cell)
+	cell.MouseIn(&desktop.MouseEvent{})
+	if ui.requests.full.Text != u0(row) || !strings.HasSuffix(cell.Text, "/style.css") {
+		t.Errorf("pointing at the row's URL cell (%q) shows %q, want the full URL %q", cell.Text, ui.requests.full.Text, u0(row))
 	}
 }
+
+// u0 is a request lane's full URL.
+func u0(l *inspector.LaneSnapshot) string { return l.Conns[0].URL }

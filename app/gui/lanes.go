@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -135,7 +136,7 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		r.pause.OnTapped = func() { sub.SetPaused(!paused) }
 		r.reconnect.OnTapped = sub.ReconnectNow
 	}
-	r.remove.OnTapped = func() { p.ui.removeLane(laneID) }
+	r.remove.OnTapped = func() { p.ui.askRemoveLane(laneID) }
 }
 
 // set shows a new snapshot and updates the events/s figures.
@@ -229,6 +230,21 @@ func humanBytes(n int64) string {
 		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// askRemoveLane removes a lane once the user confirms: its events go with it.
+func (ui *Inspector) askRemoveLane(id int) {
+	l := ui.sess.Lane(id)
+	if l == nil {
+		return
+	}
+	snap := l.Snapshot()
+	msg := fmt.Sprintf("Remove lane #%d %s and its %s? This cannot be undone.", id, laneName(snap), count(int(snap.TotalEvents()), "event", "events"))
+	dialog.ShowConfirm("Remove lane?", msg, func(ok bool) {
+		if ok {
+			ui.removeLane(id)
+		}
+	}, ui.win)
 }
 
 // removeLane stops a lane's subscription and drops it from the session.

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 
@@ -53,6 +55,37 @@ func (t *timelineView) fit() { t.widget.Fit() }
 func (t *timelineView) highlight(refs []diagnose.EventRef) {
 	t.data.Highlight = refs
 	t.widget.Refresh()
+}
+
+// focus zooms the timeline to a set of events (a finding's), with a
+// margin either side, and scrolls the first one's lane into view.
+func (t *timelineView) focus(refs []diagnose.EventRef) {
+	snap := t.data.Snapshot
+	if snap == nil || len(refs) == 0 {
+		return
+	}
+	first, last := time.Duration(-1), time.Duration(0)
+	for _, r := range refs {
+		l := snap.Lane(r.Lane)
+		if l == nil {
+			continue
+		}
+		i := int(r.Seq - l.DroppedEvents)
+		if i < 0 || i >= l.Len() {
+			continue
+		}
+		at := l.Arrival(i)
+		if first < 0 || at < first {
+			first = at
+		}
+		last = max(last, at)
+	}
+	if first < 0 {
+		return
+	}
+	pad := max((last-first)/10, 250*time.Millisecond)
+	t.widget.SetRange(first-pad, last+pad)
+	t.widget.ShowLane(refs[0].Lane)
 }
 
 func (t *timelineView) selectEvent(lane int, seq int64) {

@@ -120,12 +120,12 @@ func (t *Timeline) Select(ref diagnose.EventRef) {
 		return
 	}
 	t.data.Selected = ref
-	t.showLane(ref.Lane)
+	t.ShowLane(ref.Lane)
 	t.Refresh()
 }
 
-// showLane scrolls the lanes so that the lane with the given ID is shown.
-func (t *Timeline) showLane(id int) {
+// ShowLane scrolls the lanes so that the lane with the given ID is shown.
+func (t *Timeline) ShowLane(id int) {
 	shown, _ := timeline.LanesShown(t.data, t.View())
 	if shown == 0 || t.data.Snapshot == nil {
 		return
