@@ -49,17 +49,17 @@ func (f *eventFilter) matches(l *inspector.LaneSnapshot, ev *inspector.Event) bo
 // eventPanel is the event table with its filter bar. Rows are added
 // incrementally: each refresh only looks at events that arrived since.
 type eventPanel struct {
-	ui     *Inspector
-	table  *widget.Table
-	text   *keyEntry
-	types  *widget.Select
-	lanes  *widget.Select
-	count  *widget.Label
-	rows   []eventRow
-	snap   *inspector.Snapshot
-	finder eventRows // builds rows off the UI goroutine
-	gen    int       // generation of the rows shown
-	selecting bool // selectRow is selecting: not the user
+	ui        *Inspector
+	table     *widget.Table
+	text      *keyEntry
+	types     *widget.Select
+	lanes     *widget.Select
+	count     *widget.Label
+	rows      []eventRow
+	snap      *inspector.Snapshot
+	finder    eventRows // builds rows off the UI goroutine
+	gen       int       // generation of the rows shown
+	selecting bool      // selectRow is selecting: not the user
 	// filterErr is why the text filter is not applied (a bad /regex/); it
 	// stays shown until the filter changes.
 	filterErr string
