@@ -60,6 +60,7 @@ type eventPanel struct {
 	finder    eventRows // builds rows off the UI goroutine
 	gen       int       // generation of the rows shown
 	selecting bool      // selectRow is selecting: not the user
+	selected  int       // the selected row, -1 for none
 	// filterErr is why the text filter is not applied (a bad /regex/); it
 	// stays shown until the filter changes.
 	filterErr string
@@ -77,7 +78,7 @@ var eventColumns = []struct {
 }
 
 func newEventPanel(ui *Inspector) *eventPanel {
-	p := &eventPanel{ui: ui, cacheRow: -1}
+	p := &eventPanel{ui: ui, cacheRow: -1, selected: -1}
 	p.table = widget.NewTableWithHeaders(p.length, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -96,6 +97,7 @@ func newEventPanel(ui *Inspector) *eventPanel {
 		p.table.SetColumnWidth(i, c.width)
 	}
 	p.table.OnSelected = func(id widget.TableCellID) {
+		p.selected = id.Row
 		if !p.selecting && id.Row >= 0 && id.Row < len(p.rows) {
 			r := p.rows[id.Row]
 			ui.selectEvent(r.lane, r.seq, false)
@@ -220,6 +222,7 @@ func (p *eventPanel) clearRows() {
 	p.rows = p.rows[:0]
 	p.cacheOK = false
 	p.table.UnselectAll()
+	p.selected = -1
 	p.table.ScrollToTop()
 	p.table.Refresh()
 }

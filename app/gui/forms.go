@@ -43,11 +43,8 @@ func (ui *Inspector) showForm(title, confirm string, items []*widget.FormItem, s
 		fd.d = dialog.NewForm(title, confirm, "Cancel", items, callback, ui.win)
 		fd.d.Resize(size)
 		fd.d.Show()
-		if fe, ok := err.(*fieldError); ok {
-			if e, ok := fe.field.(interface{ SetValidationError(error) }); ok {
-				e.SetValidationError(fe.err)
-				return
-			}
+		if fe, ok := err.(*fieldError); ok && showFieldError(fe) {
+			return
 		}
 		dialog.ShowError(err, ui.win)
 	}
@@ -74,4 +71,34 @@ func (ui *Inspector) wireKeys(o fyne.CanvasObject, fd *formDialog) {
 		e.keys.onEscape = escape
 		e.OnSubmitted = submit
 	}
+}
+
+// showFieldError shows an error beside its field, where it stays (and
+// keeps the form from being submitted) until the field's text changes.
+func showFieldError(fe *fieldError) bool {
+	var e *widget.Entry
+	var keys *keyHandlers
+	switch f := fe.field.(type) {
+	case *keyEntry:
+		e, keys = &f.Entry, &f.keys
+	case *keySelectEntry:
+		e, keys = &f.Entry, &f.keys
+	default:
+		return false
+	}
+	if !keys.wrapped {
+		keys.wrapped, keys.validator = true, e.Validator
+	}
+	bad, prev := e.Text, keys.validator
+	e.Validator = func(s string) error {
+		if s == bad {
+			return fe.err
+		}
+		if prev != nil {
+			return prev(s)
+		}
+		return nil
+	}
+	e.SetValidationError(fe.err)
+	return true
 }

@@ -12,6 +12,11 @@ import (
 type keyHandlers struct {
 	onEscape func()
 	shortcut func(*desktop.CustomShortcut) bool // reports whether it handled it
+
+	// validator is the field's own validator, kept while a submit error
+	// is shown in its place (wrapped says it was saved).
+	validator fyne.StringValidator
+	wrapped   bool
 }
 
 func (h *keyHandlers) key(k *fyne.KeyEvent) bool {

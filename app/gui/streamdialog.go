@@ -156,6 +156,9 @@ func (ui *Inspector) ShowAddStream() {
 	}
 	ui.showForm("Add stream", "Subscribe", items, fyne.NewSize(620, 480), func() error {
 		form := f.form()
+		if err := headerValidator(form.Headers); err != nil {
+			return &fieldError{field: f.headers, err: err}
+		}
 		if _, err := ui.AddStream(form, name.Text); err != nil {
 			return &fieldError{field: f.url, err: err}
 		}

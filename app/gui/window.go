@@ -83,9 +83,9 @@ func newInspector(a fyne.App, w fyne.Window, autoRefresh bool) *Inspector {
 		ui.requestsTab,
 	)
 	bottom := container.NewHSplit(ui.events.object(), ui.tabs)
-	bottom.SetOffset(0.58)
+	bottom.SetOffset(0.5)
 	centre := container.NewVSplit(ui.timeline.object(), bottom)
-	centre.SetOffset(0.55)
+	centre.SetOffset(0.5)
 	main := container.NewHSplit(ui.lanes.object(), centre)
 	main.SetOffset(0.2)
 	statusBar := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, 20), ui.loading.bar), ui.status)

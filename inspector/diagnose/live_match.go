@@ -7,8 +7,10 @@ import (
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-// liveDecideAfter is how many events both lanes must hold before Live
-// chooses how to pair them: enough for distinctive ids to show.
+// liveDecideAfter is how many events both lanes must hold for Live's
+// choice of how to pair them to be final: enough for distinctive ids to
+// show. A choice made on fewer events (a short recording) is made again
+// each time both lanes have doubled.
 const liveDecideAfter = 8
 
 // maxLivePending bounds the events one side of a pairing keeps while they
@@ -21,6 +23,7 @@ const maxLivePending = 1 << 16
 // pairs with the k-th on the other, whichever arrives first.
 type liveMatcher struct {
 	method           MatchMethod
+	basis            int // events on the shorter lane when the method was chosen
 	refNext, laneNxt int64 // seq of the next event to read on each side
 	ref, lane        pendingSide
 }
@@ -103,11 +106,18 @@ func (p *pendingSide) popOldest() {
 
 // pair pairs the new events of lane l with those of the reference r.
 func (lv *Live) pair(r, l *inspector.LaneSnapshot, ll *liveLane) {
-	if ll.m == nil {
-		if r.Len() < liveDecideAfter || l.Len() < liveDecideAfter {
-			return
+	shorter := min(r.Len(), l.Len())
+	switch {
+	case shorter == 0:
+		return
+	case ll.m == nil:
+		ll.m = &liveMatcher{method: MatchLanes(r, l).Method, basis: shorter, refNext: r.DroppedEvents, laneNxt: l.DroppedEvents}
+	case ll.m.basis < liveDecideAfter && shorter >= 2*ll.m.basis:
+		if method := MatchLanes(r, l).Method; method != ll.m.method {
+			lv.forget(l.Info.ID, ll)
+			ll.m = &liveMatcher{method: method, refNext: r.DroppedEvents, laneNxt: l.DroppedEvents}
 		}
-		ll.m = &liveMatcher{method: MatchLanes(r, l).Method, refNext: r.DroppedEvents, laneNxt: l.DroppedEvents}
+		ll.m.basis = shorter
 	}
 	m := ll.m
 	key := m.keyFunc()
@@ -142,6 +152,19 @@ func (lv *Live) pair(r, l *inspector.LaneSnapshot, ll *liveLane) {
 		}
 	}
 	m.refNext, m.laneNxt = r.TotalEvents(), l.TotalEvents()
+}
+
+// forget drops a lane's pairs, to pair it again by another method. The
+// matches are copied, so that results handed out earlier stay unchanged.
+func (lv *Live) forget(lane int, ll *liveLane) {
+	kept := make([]Match, 0, len(lv.matches))
+	for _, m := range lv.matches {
+		if m.Lane != lane {
+			kept = append(kept, m)
+		}
+	}
+	lv.matches, ll.refs = kept, nil
+	delete(lv.delays, lane)
 }
 
 // keyFunc returns the key an event is paired by under the method, with

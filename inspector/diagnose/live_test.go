@@ -149,3 +149,20 @@ func BenchmarkLiveUpdate(b *testing.B) {
 		lv.Update(snap)
 	}
 }
+
+// TestLiveShortRecording checks that a recording too short for a final
+// choice of match method still pairs every event, as Analyze does.
+func TestLiveShortRecording(t *testing.T) {
+	lv := diagnose.NewLive(diagnose.Options{})
+	s := growingCompare(3, 1, it.Ms(40), plain, func(snap *inspector.Snapshot) { lv.Update(snap) })
+	res := lv.Update(s.Snapshot())
+	r := diagnose.Analyze(s.Snapshot(), diagnose.Options{})
+	if len(res.Matches) != 3 || len(r.Matches) != 3 {
+		t.Fatalf("%d matches, Analyze %d; want 3", len(res.Matches), len(r.Matches))
+	}
+	for id, want := range r.Delays {
+		if got := res.Delays[id]; len(got) != len(want) || (len(got) > 0 && got[0] != want[0]) {
+			t.Fatalf("lane %d delays %+v, Analyze %+v", id, got, want)
+		}
+	}
+}
