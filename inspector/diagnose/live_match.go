@@ -23,7 +23,7 @@ const maxLivePending = 1 << 16
 // pairs with the k-th on the other, whichever arrives first.
 type liveMatcher struct {
 	method           MatchMethod
-	basis            int // events on the shorter lane when the method was chosen
+	basis            int   // events on the shorter lane when the method was chosen
 	refNext, laneNxt int64 // seq of the next event to read on each side
 	ref, lane        pendingSide
 }
