@@ -46,6 +46,12 @@ func (t *timelineView) update(snap *inspector.Snapshot, a *analysis) {
 	if t.data.RefLane == 0 {
 		t.data.RefLane = t.ui.reference(snap)
 	}
+	// A session something records into runs up to now: a request still
+	// waiting for its headers is drawn as such up to the present.
+	t.data.Now = 0
+	if len(t.ui.subs) > 0 || t.ui.tap != nil {
+		t.data.Now = snap.Taken
+	}
 	t.widget.SetData(t.data)
 }
 
@@ -97,5 +103,5 @@ func (t *timelineView) selectEvent(lane int, seq int64) {
 func (t *timelineView) exportData() *timeline.Data {
 	d := *t.data
 	return &timeline.Data{Title: d.Title, Snapshot: d.Snapshot, Delays: d.Delays, Matches: d.Matches,
-		Findings: d.Findings, Highlight: d.Highlight, Selected: d.Selected, RefLane: d.RefLane}
+		Findings: d.Findings, Highlight: d.Highlight, Selected: d.Selected, RefLane: d.RefLane, Now: d.Now}
 }

@@ -29,6 +29,10 @@ type Data struct {
 	Selected diagnose.EventRef
 	// RefLane is the lane ID of the reference lane; 0 means none.
 	RefLane int
+	// Now is the present of a live session, in session time: connections
+	// still open are drawn up to it. 0 for a recording, whose open
+	// connections end at their lane's last recorded time.
+	Now time.Duration
 
 	idx *index
 }
@@ -69,7 +73,7 @@ func FitView(d *Data, width, height float64) View {
 func FitRange(d *Data) (from, to time.Duration) {
 	var end time.Duration
 	if d != nil && d.Snapshot != nil {
-		end = d.Snapshot.End()
+		end = max(d.Snapshot.End(), d.Now)
 	}
 	end += end / 40
 	if end < time.Second {

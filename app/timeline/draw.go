@@ -56,6 +56,7 @@ func Draw(c plot.Canvas, d *Data, v View) {
 		drawTicks(c, L, b, li)
 		drawBursts(c, d, L, b, li, idx)
 		drawReconnects(c, L, b)
+		drawPhases(c, d, L, b)
 		drawSelection(c, d, L, b, li, idx)
 		c.Pop()
 		drawGutter(c, d, L, b, li)
@@ -152,6 +153,14 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 		hasReconnect = hasReconnect || len(l.Conns) > 1
 		hasGap = hasGap || len(gaps(l)) > 0
 		hasBurst = hasBurst || len(idx.lane(l).bursts) > 0
+	}
+	if hasWaits(d, L) {
+		item("waiting for response headers", func(x float64) {
+			c.SetColor(colWaiting)
+			c.FillRect(plot.R(x, y-6, x+14, y-3))
+			c.SetColor(colWaitingFill)
+			c.FillRect(plot.R(x, y-3, x+14, y+6))
+		})
 	}
 	if hasGap {
 		item("disconnected", func(x float64) {

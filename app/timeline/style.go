@@ -24,6 +24,11 @@ var (
 	colAxis       = plot.Hex("#94a3b8")
 	colBytes      = plot.Hex("#475569")
 
+	colOpen        = plot.WithAlpha(plot.Hex("#16a34a"), 0.55)
+	colWaiting     = plot.Hex("#d97706")
+	colWaitingFill = plot.WithAlpha(plot.Hex("#f59e0b"), 0.10)
+	colWaitingText = plot.Hex("#92400e")
+
 	colGap      = plot.Hex("#fde2e2")
 	colGapFill  = plot.WithAlpha(plot.Hex("#f87171"), 0.2)
 	colGapEdge  = plot.Hex("#f5a3a3")

@@ -12,12 +12,13 @@ import (
 // stream's last event), and never spans more than the whole session (a
 // zoom-out limit).
 
-// dataEnd is the latest time recorded in the data shown.
+// dataEnd is the latest time recorded in the data shown, or the present
+// of a live session.
 func (t *Timeline) dataEnd() time.Duration {
 	if t.data == nil || t.data.Snapshot == nil {
 		return 0
 	}
-	return t.data.Snapshot.End()
+	return max(t.data.Snapshot.End(), t.data.Now)
 }
 
 // endMargin is the room left after the data's end in a view of the given
