@@ -83,11 +83,15 @@ func drawBursts(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex, idx *
 		return
 	}
 	di := idx.delaysOf(b.lane.Info.ID, d.Delays[b.lane.Info.ID])
+	least := flaggedBurst(d, li, idx, b.lane.Info.ID)
 	brackets := float64(k1-k0) <= b.rect.Dx()/6 && b.bursts.Dy() >= 10
 	lastCol := math.MinInt
 	labelRight := math.Inf(-1)
 	for k := k0; k < k1; k++ {
 		bu := li.bursts[k]
+		if bu.count() < least {
+			continue
+		}
 		x := L.xm.x(time.Duration(bu.at))
 		col := int(math.Floor(x))
 		if col != lastCol {
@@ -134,6 +138,33 @@ func drawBursts(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex, idx *
 		c.Text(lx, ly, label, fontSmall, plot.Center)
 		labelRight = lx + w/2
 	}
+}
+
+// Where reads that complete several events are the lane's normal pattern
+// (a fast stream read in buffer-sized gulps), marking each would draw a
+// solid bar; they are flagged only where they say something: beyond what
+// the reference lane shows, or beyond the lane's own usual size.
+const (
+	burstsUsual      = 0.3 // share of events in bursts above which bursts are the pattern
+	burstsDifferBy   = 0.25
+	burstsStandOutBy = 4.0 // a burst this many times the usual size stands out
+)
+
+// flaggedBurst is the smallest burst (in events) worth marking on a lane.
+func flaggedBurst(d *Data, li *laneIndex, idx *index, lane int) int {
+	share, mean := li.burstShare()
+	if share < burstsUsual {
+		return 2 // bursts are exceptions: mark every one
+	}
+	if ref := d.Snapshot.Lane(d.RefLane); ref != nil && d.RefLane != lane {
+		refShare, refMean := idx.lane(ref).burstShare()
+		if refShare < burstsUsual || share > refShare+burstsDifferBy {
+			// The reference reads its events one by one, or far more
+			// rarely in gulps: this lane's gulps are the difference.
+			return max(2, int(math.Ceil(2*refMean)))
+		}
+	}
+	return max(3, int(math.Ceil(burstsStandOutBy*mean)))
 }
 
 // drawBracketUp draws a bracket whose feet point up to the tick row at y.

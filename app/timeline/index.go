@@ -28,8 +28,9 @@ type laneIndex struct {
 
 	arrivals []int64 // arrival of each held event, ns
 	// bursts are the reads that completed two events or more, in order.
-	bursts   []burst
-	runFirst int   // first event of the run completed by runRead
+	bursts      []burst
+	burstEvents int   // events in bursts
+	runFirst    int   // first event of the run completed by runRead
 	runRead  int64 // read that completed the last event
 
 	readAt  []int64 // time of each held read, ns
@@ -103,8 +104,10 @@ func (li *laneIndex) extend(s *inspector.LaneSnapshot) {
 			if li.runFirst >= 0 && m.LastRead == li.runRead {
 				if i-li.runFirst == 1 {
 					li.bursts = append(li.bursts, burst{first: li.runFirst, last: i, at: int64(m.Arrival)})
+					li.burstEvents += 2
 				} else {
 					li.bursts[len(li.bursts)-1].last = i
+					li.burstEvents++
 				}
 			} else {
 				li.runFirst, li.runRead = i, m.LastRead
@@ -138,6 +141,15 @@ func search(a []int64, t int64) int {
 		}
 	}
 	return lo
+}
+
+// burstShare is the share of the lane's events that came several to a
+// read, and the mean number of events in such a read.
+func (li *laneIndex) burstShare() (share, mean float64) {
+	if len(li.arrivals) == 0 || len(li.bursts) == 0 {
+		return 0, 0
+	}
+	return float64(li.burstEvents) / float64(len(li.arrivals)), float64(li.burstEvents) / float64(len(li.bursts))
 }
 
 // burstOf returns the burst holding event i, if any.
