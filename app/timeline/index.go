@@ -31,7 +31,7 @@ type laneIndex struct {
 	bursts      []burst
 	burstEvents int   // events in bursts
 	runFirst    int   // first event of the run completed by runRead
-	runRead  int64 // read that completed the last event
+	runRead     int64 // read that completed the last event
 
 	readAt  []int64 // time of each held read, ns
 	readCum []int64 // decoded bytes received up to and including each held read
