@@ -176,8 +176,9 @@ var exportSizes = []string{"1600 × 900", "1280 × 800", "1920 × 1080", "2560 �
 func (ui *Inspector) ShowExport() {
 	size := widget.NewSelect(exportSizes, nil)
 	size.SetSelectedIndex(0)
+	dark := widget.NewCheck("Dark background, as on screen", nil)
 	form := dialog.NewForm("Export timeline image", "Choose file…", "Cancel",
-		[]*widget.FormItem{widget.NewFormItem("Size", size)}, func(ok bool) {
+		[]*widget.FormItem{widget.NewFormItem("Size", size), widget.NewFormItem("", dark)}, func(ok bool) {
 			if !ok {
 				return
 			}
@@ -192,7 +193,7 @@ func (ui *Inspector) ShowExport() {
 				}
 				path := wc.URI().Path()
 				wc.Close()
-				if err := ui.ExportImage(path, w, h); err != nil {
+				if err := ui.exportImage(path, w, h, dark.Checked); err != nil {
 					dialog.ShowError(err, ui.win)
 					return
 				}
@@ -220,9 +221,14 @@ func (ui *Inspector) exportSize(choice string) (int, int) {
 
 // ExportImage writes the timeline as shown — same range, findings and
 // highlights — at w×h pixels, as PNG or SVG by the file's extension (the
-// export refuses any other).
+// export refuses any other), on a light background.
 func (ui *Inspector) ExportImage(path string, w, h int) error {
+	return ui.exportImage(path, w, h, false)
+}
+
+// exportImage is ExportImage, on a dark background when dark is set.
+func (ui *Inspector) exportImage(path string, w, h int, dark bool) error {
 	v := ui.timeline.widget.View()
-	v.Width, v.Height = float64(w), float64(h)
+	v.Width, v.Height, v.Dark = float64(w), float64(h), dark
 	return timeline.ExportView(path, ui.timeline.exportData(), v)
 }

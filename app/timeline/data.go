@@ -57,6 +57,9 @@ type View struct {
 	// Hover is the pointer position when Hovering.
 	Hover    plot.Point
 	Hovering bool
+	// Dark draws on a dark background, to match a dark desktop theme;
+	// exports are light unless asked.
+	Dark bool
 	// FirstLane is the first stream lane shown (from 0) when there are
 	// more lanes than the height holds; the drawing keeps it in range.
 	FirstLane int

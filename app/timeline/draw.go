@@ -19,6 +19,14 @@ func Draw(c plot.Canvas, d *Data, v View) {
 	if d == nil {
 		d = &Data{}
 	}
+	drawMu.Lock()
+	defer func() {
+		lightPalette.use() // the colors outside a drawing stay the light ones
+		drawMu.Unlock()
+	}()
+	if v.Dark {
+		darkPalette.use()
+	}
 	L := layoutOf(d, v)
 	idx := d.index()
 

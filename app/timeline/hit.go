@@ -216,7 +216,7 @@ func drawReadout(c plot.Canvas, d *Data, L *layout, idx *index, lane, i int) {
 	c.FillRect(plot.R(bx, by, bx+3, by+bh))
 	for k, s := range lines {
 		f := fontLabel
-		c.SetColor(plot.Hex("#cbd5e1"))
+		c.SetColor(colTooltipText2)
 		if k == 0 {
 			f = fontBold
 			c.SetColor(colBackground)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sseinspector/sseinspector/app/plot"
@@ -149,7 +150,20 @@ func (t *Timeline) ShowLane(id int) {
 func (t *Timeline) View() timeline.View {
 	s := t.Size()
 	return timeline.View{From: t.from, To: t.to, Width: float64(s.Width), Height: float64(s.Height),
-		Hover: plot.Point{X: float64(t.hover.X), Y: float64(t.hover.Y)}, Hovering: t.hovering, FirstLane: t.lane}
+		Hover: plot.Point{X: float64(t.hover.X), Y: float64(t.hover.Y)}, Hovering: t.hovering, FirstLane: t.lane,
+		Dark: t.darkTheme()}
+}
+
+// darkTheme reports whether the theme the widget is drawn with has a dark
+// background, so the timeline can match it.
+func (t *Timeline) darkTheme() bool {
+	a := fyne.CurrentApp()
+	if a == nil {
+		return false
+	}
+	bg := t.Theme().Color(theme.ColorNameBackground, a.Settings().ThemeVariant())
+	r, g, b, _ := bg.RGBA()
+	return 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 0.5*0xffff
 }
 
 // Scrolled zooms around the pointer on vertical scrolling (up zooms in)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/sseinspector/sseinspector/app/internal/fixture"
 	"github.com/sseinspector/sseinspector/app/internal/golden"
@@ -24,6 +25,12 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 var size = fyne.NewSize(1000, 600)
+
+// lightApp starts a test app on the light theme, whose timeline is the
+// exports' light drawing.
+func lightApp(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(theme.LightTheme())
+}
 
 func dataOf(f *fixture.Fixture) *timeline.Data {
 	return &timeline.Data{Title: f.Name, Snapshot: f.Session.Snapshot(), Delays: f.DelaysByLane(),
@@ -50,7 +57,7 @@ func window(t *testing.T, w fyne.CanvasObject) fyne.Canvas {
 }
 
 func TestTimelineRendersFixtures(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	for _, f := range fixture.All() {
 		t.Run(f.Name, func(t *testing.T) {
 			d := dataOf(f)
@@ -68,7 +75,7 @@ func TestTimelineRendersFixtures(t *testing.T) {
 }
 
 func TestScrollZoomsAroundPointer(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Buffered()))
 	c := window(t, w)
 	pos := fyne.NewPos(700, 300)
@@ -98,7 +105,7 @@ func TestScrollZoomsAroundPointer(t *testing.T) {
 }
 
 func TestDragPansAndStopsFollowing(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Buffered()))
 	c := window(t, w)
 	if !w.Following() {
@@ -128,7 +135,7 @@ func TestDragPansAndStopsFollowing(t *testing.T) {
 // TestRangeStaysWithinTheSession checks the zoom-out limit, and that no
 // pan or zoom shows times before the session or far past its data.
 func TestRangeStaysWithinTheSession(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Buffered()))
 	c := window(t, w)
 	fitFrom, fitTo := w.Range()
@@ -153,7 +160,7 @@ func TestRangeStaysWithinTheSession(t *testing.T) {
 }
 
 func TestFollowsLiveData(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	s := inspector.NewSession(inspector.Limits{})
 	lane := s.AddLane(inspector.LaneInfo{Name: "live", Kind: inspector.LaneSubscription})
 	conn := lane.StartConn(0, "GET", "http://x/", nil, "")
@@ -200,7 +207,7 @@ func TestFollowsLiveData(t *testing.T) {
 }
 
 func TestHover(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Clean()))
 	c := window(t, w)
 	test.MoveMouse(c, fyne.NewPos(400, 200))
@@ -228,7 +235,7 @@ func tickOf(t *testing.T, w *Timeline, lane, index int) fyne.Position {
 }
 
 func TestTapSelectsEvent(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Clean()))
 	c := window(t, w)
 	var got []diagnose.EventRef
@@ -249,11 +256,26 @@ func TestTapSelectsEvent(t *testing.T) {
 }
 
 func TestRendersSelectionAndHover(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Buffered()))
 	c := window(t, w)
 	pos := tickOf(t, w, 2, 40)
 	test.TapCanvas(c, pos)
 	test.MoveMouse(c, pos)
 	golden.Image(t, "testdata/timeline-buffered-selected.png", capture(t, w), *update)
+}
+
+// TestFollowsADarkTheme: on a dark theme the timeline draws dark; an
+// export of the same view stays light unless asked.
+func TestFollowsADarkTheme(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(theme.DarkTheme())
+	w := NewTimeline(dataOf(fixture.Clean()))
+	img := capture(t, w)
+	r, g, b, _ := img.At(3, 3).RGBA()
+	if (r+g+b)/3>>8 > 64 {
+		t.Errorf("on a dark theme the timeline's background is %d/255 bright", (r+g+b)/3>>8)
+	}
+	if !w.View().Dark {
+		t.Error("the view is not dark on a dark theme")
+	}
 }
