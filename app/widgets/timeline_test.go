@@ -3,6 +3,7 @@ package widgets
 import (
 	"flag"
 	"image"
+	"image/color"
 	"testing"
 	"time"
 
@@ -29,7 +30,17 @@ var size = fyne.NewSize(1000, 600)
 // lightApp starts a test app on the light theme, whose timeline is the
 // exports' light drawing.
 func lightApp(t *testing.T) {
-	test.NewTempApp(t).Settings().SetTheme(theme.LightTheme())
+	test.NewTempApp(t).Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+}
+
+// variantTheme is the default theme held to one variant.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (v variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return v.Theme.Color(n, v.variant)
 }
 
 func dataOf(f *fixture.Fixture) *timeline.Data {
@@ -268,7 +279,7 @@ func TestRendersSelectionAndHover(t *testing.T) {
 // TestFollowsADarkTheme: on a dark theme the timeline draws dark; an
 // export of the same view stays light unless asked.
 func TestFollowsADarkTheme(t *testing.T) {
-	test.NewTempApp(t).Settings().SetTheme(theme.DarkTheme())
+	test.NewTempApp(t).Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
 	w := NewTimeline(dataOf(fixture.Clean()))
 	img := capture(t, w)
 	r, g, b, _ := img.At(3, 3).RGBA()
