@@ -2,6 +2,7 @@ package gui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sseinspector/sseinspector/app/timeline"
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
@@ -19,8 +21,9 @@ type lanePanel struct {
 	ui    *Inspector
 	list  *widget.List
 	snap  *inspector.Snapshot
-	shown []*inspector.LaneSnapshot // the stream lanes: plain requests have their own tab
-	rate  map[int]rateSample
+	shown  []*inspector.LaneSnapshot // the stream lanes: plain requests have their own tab
+	labels map[int]string            // the lanes' distinct names, as the timeline shows them
+	rate   map[int]rateSample
 }
 
 // rateWindow is the span events/s is averaged over: long enough that a
@@ -96,7 +99,11 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	l := p.shown[id]
 	r := o.(*laneItem).row
 	laneID := l.Info.ID
-	r.name.SetText(fmt.Sprintf("%s  #%d", laneName(l), laneID))
+	name := p.labels[laneID]
+	if !strings.HasPrefix(name, "#") {
+		name = fmt.Sprintf("%s  #%d", name, laneID)
+	}
+	r.name.SetText(name)
 	r.url.SetText(l.Info.URL)
 	sub := p.ui.subs[laneID]
 	live := sub != nil || (l.Info.Kind == inspector.LaneTap && p.ui.tap != nil)
@@ -148,6 +155,7 @@ func (p *lanePanel) set(snap *inspector.Snapshot) {
 			p.shown = append(p.shown, l)
 		}
 	}
+	p.labels = timeline.LaneLabels(p.shown)
 	for _, l := range snap.Lanes {
 		s := p.rate[l.Info.ID]
 		n := l.TotalEvents()

@@ -18,7 +18,7 @@ import (
 const (
 	timelineInterval = time.Second / 10
 	tableInterval    = 250 * time.Millisecond
-	figuresInterval  = time.Second
+	figuresInterval  = 500 * time.Millisecond
 	// The diagnosis re-reads the whole session, so it runs at most every
 	// minDiagnosisInterval and waits diagnosisCostFactor times as long as
 	// its last run took: its share of a core stays under 1/factor however

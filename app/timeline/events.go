@@ -164,7 +164,8 @@ func flaggedBurst(d *Data, li *laneIndex, idx *index, lane int) int {
 			return max(2, int(math.Ceil(2*refMean)))
 		}
 	}
-	return max(3, int(math.Ceil(burstsStandOutBy*mean)))
+	// The lane's own pattern: only the rare, much larger gulps stand out.
+	return max(3, int(math.Ceil(burstsStandOutBy*mean)), li.rareBurst())
 }
 
 // drawBracketUp draws a bracket whose feet point up to the tick row at y.

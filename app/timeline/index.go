@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"math/bits"
 	"slices"
 	"sort"
 	"time"
@@ -29,7 +30,8 @@ type laneIndex struct {
 	arrivals []int64 // arrival of each held event, ns
 	// bursts are the reads that completed two events or more, in order.
 	bursts      []burst
-	burstEvents int   // events in bursts
+	burstEvents int     // events in bursts
+	burstSizes  [33]int // bursts by bits.Len of their event count
 	runFirst    int   // first event of the run completed by runRead
 	runRead     int64 // read that completed the last event
 
@@ -105,8 +107,12 @@ func (li *laneIndex) extend(s *inspector.LaneSnapshot) {
 				if i-li.runFirst == 1 {
 					li.bursts = append(li.bursts, burst{first: li.runFirst, last: i, at: int64(m.Arrival)})
 					li.burstEvents += 2
+					li.burstSizes[bits.Len(2)]++
 				} else {
-					li.bursts[len(li.bursts)-1].last = i
+					bu := &li.bursts[len(li.bursts)-1]
+					li.burstSizes[bits.Len(uint(bu.count()))]--
+					bu.last = i
+					li.burstSizes[bits.Len(uint(bu.count()))]++
 					li.burstEvents++
 				}
 			} else {
@@ -150,6 +156,20 @@ func (li *laneIndex) burstShare() (share, mean float64) {
 		return 0, 0
 	}
 	return float64(li.burstEvents) / float64(len(li.arrivals)), float64(li.burstEvents) / float64(len(li.bursts))
+}
+
+// rareBurst is a burst size (a power of two) that at most one burst in
+// 200 of the lane reaches.
+func (li *laneIndex) rareBurst() int {
+	allowed := max(1, len(li.bursts)/200)
+	above := 0
+	for k := len(li.burstSizes) - 1; k > 1; k-- {
+		if above+li.burstSizes[k] > allowed {
+			return 1 << k // the next power of two above this bucket
+		}
+		above += li.burstSizes[k]
+	}
+	return 2
 }
 
 // burstOf returns the burst holding event i, if any.

@@ -7,41 +7,51 @@ import (
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-// LaneLabels names each stream lane distinctly for the gutter and the
-// hover readout: a lane's own name when no other lane shares it, else
-// "#ID" and the name or, for unnamed lanes, the part of the URL that sets
-// it apart from the other lanes' (eight streams of one host differ only
-// in their query).
+// LaneLabels names each stream lane distinctly for the gutter, the hover
+// readout and the lane list: a lane's own name when no other lane shares
+// it; else "#ID" and the part of the URL that sets it apart from the
+// other such lanes' (eight streams of one host differ only in their
+// query), or the name when the URLs are alike.
 func LaneLabels(lanes []*inspector.LaneSnapshot) map[int]string {
-	names := map[string]int{}
-	var urls []string
+	// Lanes sharing a name (unnamed ones included) are told apart among
+	// themselves.
+	groups := map[string][]string{}
 	for _, l := range lanes {
-		names[l.Info.Name]++
-		if l.Info.Name == "" {
-			urls = append(urls, bareURL(l.Info.URL))
-		}
+		groups[l.Info.Name] = append(groups[l.Info.Name], bareURL(l.Info.URL))
 	}
-	common := commonStem(urls)
 	out := make(map[int]string, len(lanes))
 	for _, l := range lanes {
-		id := l.Info.ID
-		switch name := l.Info.Name; {
-		case name != "" && names[name] == 1:
+		id, name := l.Info.ID, l.Info.Name
+		urls := groups[name]
+		if name != "" && len(urls) == 1 {
 			out[id] = name
-		case name != "":
-			out[id] = fmt.Sprintf("#%d %s", id, name)
-		default:
-			u := bareURL(l.Info.URL)
-			if rest := u[len(common):]; common != "" && rest != "" {
-				u = "…" + rest
-			}
-			if u == "" {
-				u = string(l.Info.Kind)
-			}
-			out[id] = fmt.Sprintf("#%d %s", id, u)
+			continue
 		}
+		common := commonStem(urls)
+		u := bareURL(l.Info.URL)
+		switch rest := u[len(common):]; {
+		case common != "" && rest != "" && allDiffer(urls):
+			u = "…" + rest
+		case name != "":
+			u = name
+		case u == "":
+			u = string(l.Info.Kind)
+		}
+		out[id] = fmt.Sprintf("#%d %s", id, u)
 	}
 	return out
+}
+
+// allDiffer reports whether no two of urls are the same.
+func allDiffer(urls []string) bool {
+	seen := make(map[string]bool, len(urls))
+	for _, u := range urls {
+		if seen[u] {
+			return false
+		}
+		seen[u] = true
+	}
+	return true
 }
 
 // bareURL is a URL without its scheme.
