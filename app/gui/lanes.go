@@ -18,9 +18,9 @@ import (
 // lanePanel is the sidebar: one row per lane with its URL, state and
 // figures, and the per-lane actions.
 type lanePanel struct {
-	ui    *Inspector
-	list  *widget.List
-	snap  *inspector.Snapshot
+	ui     *Inspector
+	list   *widget.List
+	snap   *inspector.Snapshot
 	shown  []*inspector.LaneSnapshot // the stream lanes: plain requests have their own tab
 	labels map[int]string            // the lanes' distinct names, as the timeline shows them
 	rate   map[int]rateSample

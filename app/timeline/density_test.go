@@ -42,9 +42,15 @@ func TestDenseStreamsFlagOnlyBurstsThatStandOut(t *testing.T) {
 	d := &Data{Snapshot: s.Snapshot(), RefLane: direct.ID()}
 	idx := d.index()
 	li := idx.lane(d.Snapshot.Lane(proxied.ID()))
-	least := flaggedBurst(d, li, idx, proxied.ID())
+	least := flaggedBurst(d, li, idx, proxied.ID(), true)
 	if least <= 3 || least > 30 {
 		t.Fatalf("smallest flagged burst %d events: want the usual 3-event reads left out and the 30-event read kept", least)
+	}
+	if least := flaggedBurst(d, li, idx, proxied.ID(), false); least != 2 {
+		t.Fatalf("where bursts are sparse enough to mark, the smallest flagged is %d, want every burst (2)", least)
+	}
+	if !denseBursts(li.bursts, 0, len(li.bursts), 2, 600) || denseBursts(li.bursts, 0, len(li.bursts), 30, 600) {
+		t.Error("200 bursts in 600 px should be too dense to mark, their one large burst not")
 	}
 	// Against a reference that reads events one by one, every gulp is
 	// the difference and is flagged.
@@ -53,7 +59,7 @@ func TestDenseStreamsFlagOnlyBurstsThatStandOut(t *testing.T) {
 	p2 := gulps(s2, "proxied", 200, 3, -1, 0)
 	d2 := &Data{Snapshot: s2.Snapshot(), RefLane: one.ID()}
 	idx2 := d2.index()
-	if least := flaggedBurst(d2, idx2.lane(d2.Snapshot.Lane(p2.ID())), idx2, p2.ID()); least != 2 {
+	if least := flaggedBurst(d2, idx2.lane(d2.Snapshot.Lane(p2.ID())), idx2, p2.ID(), true); least != 2 {
 		t.Fatalf("smallest flagged burst %d against a one-by-one reference, want every burst (2)", least)
 	}
 }

@@ -32,8 +32,8 @@ type laneIndex struct {
 	bursts      []burst
 	burstEvents int     // events in bursts
 	burstSizes  [33]int // bursts by bits.Len of their event count
-	runFirst    int   // first event of the run completed by runRead
-	runRead     int64 // read that completed the last event
+	runFirst    int     // first event of the run completed by runRead
+	runRead     int64   // read that completed the last event
 
 	readAt  []int64 // time of each held read, ns
 	readCum []int64 // decoded bytes received up to and including each held read
