@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean measure-gui
+.PHONY: run build test vet lint fmt-check bench bench-tap load-tap fuzz screenshot package deps-run deps-test clean measure-gui window-screenshot
 
 run: deps-run build
 	./$(BIN) demo
@@ -50,6 +50,10 @@ fuzz:
 # 1,000 events/s beside headless watch. Run it on a quiet machine.
 measure-gui: deps-test build
 	./scripts/measure-gui.sh
+
+# Regenerates the README's picture of the window: the demo under Xvfb.
+window-screenshot: deps-test build
+	./scripts/window-screenshot.sh
 
 # Regenerates the README screenshot with the headless export command.
 screenshot: build
