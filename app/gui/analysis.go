@@ -21,7 +21,7 @@ type analysis struct {
 	figures  string // a one-line summary of the measured figures
 
 	delays  map[int][]diagnose.Delay // by lane, in event order
-	matches []diagnose.Match
+	matches map[int][]diagnose.Match // by lane, in event order
 	refLane int
 }
 

@@ -318,7 +318,7 @@ func TestTimelineSelectionHighlightsTheRowAndFindingsZoom(t *testing.T) {
 	ui.selectEvent(proxied, 1, true)
 	sel := -1
 	for i, r := range ui.events.rows {
-		if r.lane == proxied && r.seq == 1 {
+		if int(r.lane) == proxied && r.seq == 1 {
 			sel = i
 		}
 	}

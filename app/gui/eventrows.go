@@ -1,7 +1,9 @@
 package gui
 
 import (
+	"cmp"
 	"slices"
+	"time"
 	"sync"
 
 	"github.com/sseinspector/sseinspector/inspector"
@@ -55,6 +57,7 @@ func (b *eventRows) build(snap *inspector.Snapshot) *rowUpdate {
 	}
 	u := &rowUpdate{gen: b.gen, reset: b.restart}
 	b.restart = false
+	var arrivals []time.Duration // of u.fresh, to sort them by
 	for _, l := range snap.Lanes {
 		if l.Info.Kind == inspector.LaneRequest {
 			continue
@@ -68,11 +71,27 @@ func (b *eventRows) build(snap *inspector.Snapshot) *rowUpdate {
 				u.types = append(u.types, ev.Type)
 			}
 			if b.filter.matches(l, &ev) {
-				u.fresh = append(u.fresh, eventRow{lane: id, seq: ev.Seq, arrival: ev.Arrival})
+				u.fresh = append(u.fresh, eventRow{lane: int32(id), seq: ev.Seq})
+				arrivals = append(arrivals, ev.Arrival)
 			}
 		}
 		b.seen[id] = l.DroppedEvents + int64(l.Len())
 	}
-	slices.SortStableFunc(u.fresh, func(x, y eventRow) int { return int(x.arrival - y.arrival) })
+	sortByArrival(u.fresh, arrivals)
 	return u
+}
+
+// sortByArrival sorts rows by their arrivals (given in the same order),
+// keeping the order of equal ones.
+func sortByArrival(rows []eventRow, arrivals []time.Duration) {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(arrivals[x], arrivals[y]) })
+	sorted := make([]eventRow, len(rows))
+	for i, k := range order {
+		sorted[i] = rows[k]
+	}
+	copy(rows, sorted)
 }

@@ -15,11 +15,12 @@ import (
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-// eventRow points at one event of the table.
+// eventRow points at one event of the table: 16 bytes a row, since a
+// live session adds thousands a second. Its arrival is looked up in the
+// snapshot when needed.
 type eventRow struct {
-	lane    int
-	seq     int64
-	arrival time.Duration
+	seq  int64
+	lane int32
 }
 
 // eventFilter is what the filter bar selects.
@@ -100,7 +101,7 @@ func newEventPanel(ui *Inspector) *eventPanel {
 		p.selected = id.Row
 		if !p.selecting && id.Row >= 0 && id.Row < len(p.rows) {
 			r := p.rows[id.Row]
-			ui.selectEvent(r.lane, r.seq, false)
+			ui.selectEvent(int(r.lane), r.seq, false)
 		}
 	}
 	p.text = newKeyEntry()
@@ -131,7 +132,7 @@ func (p *eventPanel) length() (int, int) { return len(p.rows), len(eventColumns)
 // asks for each of its cells.
 func (p *eventPanel) event(row int) (*inspector.LaneSnapshot, inspector.Event, bool) {
 	r := p.rows[row]
-	l := p.snap.Lane(r.lane)
+	l := p.snap.Lane(int(r.lane))
 	if l == nil {
 		return nil, inspector.Event{}, false
 	}
@@ -308,20 +309,36 @@ func (p *eventPanel) update(snap *inspector.Snapshot, u *rowUpdate, delaysChange
 	}
 }
 
+// arrivalOf is a row's arrival time; rows whose event was dropped sort
+// first.
+func (p *eventPanel) arrivalOf(r eventRow) time.Duration {
+	l := p.snap.Lane(int(r.lane))
+	if l == nil {
+		return -1
+	}
+	i := int(r.seq - l.DroppedEvents)
+	if i < 0 || i >= l.Len() {
+		return -1
+	}
+	return l.Arrival(i)
+}
+
 // selectRow highlights the table row of an event, if it is listed, and
 // scrolls to it. The rows are in arrival order (but for the odd event
 // recorded just after a later one of another lane), so a binary search
 // finds the event's arrival first.
 func (p *eventPanel) selectRow(lane int, seq int64, arrival time.Duration) {
 	row := -1
-	i := sort.Search(len(p.rows), func(i int) bool { return p.rows[i].arrival >= arrival })
-	for ; i < len(p.rows) && p.rows[i].arrival == arrival; i++ {
-		if r := p.rows[i]; r.lane == lane && r.seq == seq {
-			row = i
+	if p.snap != nil {
+		i := sort.Search(len(p.rows), func(i int) bool { return p.arrivalOf(p.rows[i]) >= arrival })
+		for ; i < len(p.rows) && p.arrivalOf(p.rows[i]) == arrival; i++ {
+			if r := p.rows[i]; int(r.lane) == lane && r.seq == seq {
+				row = i
+			}
 		}
 	}
 	if row < 0 {
-		row = slices.IndexFunc(p.rows, func(r eventRow) bool { return r.lane == lane && r.seq == seq })
+		row = slices.IndexFunc(p.rows, func(r eventRow) bool { return int(r.lane) == lane && r.seq == seq })
 	}
 	if row < 0 {
 		return

@@ -149,7 +149,7 @@ func (ui *Inspector) apply(s *inspector.Session, f frame) {
 	ui.snap = f.snap
 	delaysChanged := false
 	if f.live != nil {
-		delaysChanged = len(f.live.Matches) != len(ui.result.matches) || delayCount(f.live.Delays) != delayCount(ui.result.delays)
+		delaysChanged = countAll(f.live.Matches) != countAll(ui.result.matches) || countAll(f.live.Delays) != countAll(ui.result.delays)
 		ui.result.setLive(*f.live)
 	}
 	if f.diag != nil {
@@ -174,8 +174,8 @@ func (ui *Inspector) apply(s *inspector.Session, f frame) {
 	ui.timeline.update(f.snap, &ui.result)
 }
 
-// delayCount counts the delays of all lanes.
-func delayCount(m map[int][]diagnose.Delay) int {
+// countAll counts the items of all lanes.
+func countAll[T any](m map[int][]T) int {
 	n := 0
 	for _, ds := range m {
 		n += len(ds)

@@ -41,7 +41,7 @@ func (t *timelineView) reset() {
 func (t *timelineView) update(snap *inspector.Snapshot, a *analysis) {
 	t.data.Title = t.ui.name
 	t.data.Snapshot = snap
-	t.data.Delays, t.data.Matches, t.data.Findings = a.delays, a.matches, a.findings
+	t.data.Delays, t.data.MatchesByLane, t.data.Findings = a.delays, a.matches, a.findings
 	t.data.RefLane = a.refLane
 	if t.data.RefLane == 0 {
 		t.data.RefLane = t.ui.reference(snap)
@@ -102,6 +102,6 @@ func (t *timelineView) selectEvent(lane int, seq int64) {
 // must not be drawn by two goroutines, and the copy has its own index.
 func (t *timelineView) exportData() *timeline.Data {
 	d := *t.data
-	return &timeline.Data{Title: d.Title, Snapshot: d.Snapshot, Delays: d.Delays, Matches: d.Matches,
+	return &timeline.Data{Title: d.Title, Snapshot: d.Snapshot, Delays: d.Delays, Matches: d.Matches, MatchesByLane: d.MatchesByLane,
 		Findings: d.Findings, Highlight: d.Highlight, Selected: d.Selected, RefLane: d.RefLane, Now: d.Now}
 }

@@ -21,7 +21,11 @@ type Data struct {
 	// Delays are the per-event delays by lane ID, each in arrival order.
 	Delays map[int][]diagnose.Delay
 	// Matches pair events with the same event on the reference lane.
-	Matches  []diagnose.Match
+	Matches []diagnose.Match
+	// MatchesByLane, when not nil, holds the matches by lane ID, each in
+	// seq order, and is used instead of Matches (a live measurement keeps
+	// them so, and the timeline then needs no copy).
+	MatchesByLane map[int][]diagnose.Match
 	Findings []diagnose.Finding
 	// Highlight marks events (for instance a finding's evidence).
 	Highlight []diagnose.EventRef
@@ -35,6 +39,24 @@ type Data struct {
 	Now time.Duration
 
 	idx *index
+}
+
+// hasMatches reports whether d pairs any events.
+func (d *Data) hasMatches() bool {
+	for _, ms := range d.MatchesByLane {
+		if len(ms) > 0 {
+			return true
+		}
+	}
+	return len(d.Matches) > 0
+}
+
+// laneMatches returns a lane's matches sorted by seq.
+func (d *Data) laneMatches(idx *index, lane int) []diagnose.Match {
+	if d.MatchesByLane != nil {
+		return d.MatchesByLane[lane]
+	}
+	return idx.matchesOf(d.Matches, lane)
 }
 
 // DelaysByLane groups delays by lane ID, keeping their order.

@@ -192,7 +192,7 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 			drawBracket(c, x+1, x+13, y+3, colBurst)
 		})
 	}
-	if len(d.Matches) > 0 {
+	if d.hasMatches() {
 		item("same event on the reference lane", func(x float64) {
 			c.SetColor(plot.WithAlpha(colMatch, 1))
 			c.Line(x+1, y-6, x+13, y+6)

@@ -22,7 +22,7 @@ type Live struct {
 	lanes map[int]*liveLane
 	ref   int // reference lane ID, 0 for none
 
-	matches []Match
+	matches map[int][]Match // by lane, in seq order
 	delays  map[int][]Delay
 }
 
@@ -42,8 +42,9 @@ type LiveResult struct {
 	// Delays holds each lane's delays from its primary source (stamp, else
 	// reference, else tap), in arrival order, by lane ID.
 	Delays map[int][]Delay
-	// Matches pairs events of compared lanes with the reference's.
-	Matches []Match
+	// Matches pairs events of compared lanes with the reference's, by
+	// lane ID, in seq order.
+	Matches map[int][]Match
 	// ReferenceID is the reference lane's ID, 0 without one.
 	ReferenceID int
 }
@@ -51,7 +52,7 @@ type LiveResult struct {
 // NewLive starts an incremental measurement with the given options; the
 // reference lane is resolved as in Analyze at each Update.
 func NewLive(opts Options) *Live {
-	lv := &Live{opts: opts, lanes: map[int]*liveLane{}, delays: map[int][]Delay{}}
+	lv := &Live{opts: opts, lanes: map[int]*liveLane{}, delays: map[int][]Delay{}, matches: map[int][]Match{}}
 	if st, err := opts.Stamp.compile(); err == nil {
 		lv.stamp = st
 	}
@@ -66,7 +67,7 @@ func (lv *Live) Update(snap *inspector.Snapshot) LiveResult {
 		ref = r.Info.ID
 	}
 	if start := snap.Start.UnixNano(); start != lv.start || ref != lv.ref {
-		*lv = Live{opts: lv.opts, stamp: lv.stamp, start: start, ref: ref, lanes: map[int]*liveLane{}, delays: map[int][]Delay{}}
+		*lv = Live{opts: lv.opts, stamp: lv.stamp, start: start, ref: ref, lanes: map[int]*liveLane{}, delays: map[int][]Delay{}, matches: map[int][]Match{}}
 	}
 	var refSnap *inspector.LaneSnapshot
 	if ref != 0 {

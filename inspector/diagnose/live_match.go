@@ -154,17 +154,12 @@ func (lv *Live) pair(r, l *inspector.LaneSnapshot, ll *liveLane) {
 	m.refNext, m.laneNxt = r.TotalEvents(), l.TotalEvents()
 }
 
-// forget drops a lane's pairs, to pair it again by another method. The
-// matches are copied, so that results handed out earlier stay unchanged.
+// forget drops a lane's pairs, to pair it again by another method.
+// Slices handed out earlier stay as they were.
 func (lv *Live) forget(lane int, ll *liveLane) {
-	kept := make([]Match, 0, len(lv.matches))
-	for _, m := range lv.matches {
-		if m.Lane != lane {
-			kept = append(kept, m)
-		}
-	}
-	lv.matches, ll.refs = kept, nil
+	delete(lv.matches, lane)
 	delete(lv.delays, lane)
+	ll.refs = nil
 }
 
 // keyFunc returns the key an event is paired by under the method, with
@@ -213,17 +208,24 @@ func positionKey(seq int64) string {
 // completes out of order is inserted into a copy, so slices handed out
 // earlier never change.
 func (lv *Live) addMatch(ll *liveLane, lane, refLane int, ev, ref pendingEvent) {
-	lv.matches = append(lv.matches, Match{Lane: lane, Seq: ev.seq, RefLane: refLane, RefSeq: ref.seq})
+	lv.matches[lane] = insertBySeq(lv.matches[lane], Match{Lane: lane, Seq: ev.seq, RefLane: refLane, RefSeq: ref.seq},
+		func(m Match) int64 { return m.Seq })
 	if len(ll.stamps) > 0 {
 		return // the lane's stamps are its primary delays: keep one set only
 	}
 	d := Delay{Lane: lane, Seq: ev.seq, Arrival: ev.arrival, Delay: ev.arrival - ref.arrival, Source: DelayReference}
-	if n := len(ll.refs); n == 0 || ll.refs[n-1].Seq < d.Seq {
-		ll.refs = append(ll.refs, d)
-		return
+	ll.refs = insertBySeq(ll.refs, d, func(d Delay) int64 { return d.Seq })
+}
+
+// insertBySeq adds v to a slice kept in seq order: appended, as almost
+// always, or else inserted into a copy, so that slices handed out earlier
+// never change.
+func insertBySeq[T any](s []T, v T, seq func(T) int64) []T {
+	if n := len(s); n == 0 || seq(s[n-1]) < seq(v) {
+		return append(s, v)
 	}
-	at, _ := slices.BinarySearchFunc(ll.refs, d.Seq, func(x Delay, s int64) int { return cmpInt64(x.Seq, s) })
-	ll.refs = slices.Insert(slices.Clip(slices.Clone(ll.refs)), at, d)
+	at, _ := slices.BinarySearchFunc(s, seq(v), func(x T, q int64) int { return cmpInt64(seq(x), q) })
+	return slices.Insert(slices.Clip(slices.Clone(s)), at, v)
 }
 
 func cmpInt64(a, b int64) int {
