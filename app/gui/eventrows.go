@@ -3,8 +3,8 @@ package gui
 import (
 	"cmp"
 	"slices"
-	"time"
 	"sync"
+	"time"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )

@@ -26,7 +26,7 @@ type Data struct {
 	// seq order, and is used instead of Matches (a live measurement keeps
 	// them so, and the timeline then needs no copy).
 	MatchesByLane map[int][]diagnose.Match
-	Findings []diagnose.Finding
+	Findings      []diagnose.Finding
 	// Highlight marks events (for instance a finding's evidence).
 	Highlight []diagnose.EventRef
 	// Selected is the selected event; a zero Lane means none.
