@@ -75,7 +75,7 @@ var eventColumns = []struct {
 	title string
 	width float32
 }{
-	{"#", 64}, {"time", 96}, {"lane", 110}, {"type", 78}, {"id", 96}, {"size", 76}, {"delay", 76}, {"data", 480},
+	{"#", 76}, {"time", 96}, {"lane", 110}, {"type", 78}, {"id", 96}, {"size", 76}, {"delay", 76}, {"data", 480},
 }
 
 func newEventPanel(ui *Inspector) *eventPanel {

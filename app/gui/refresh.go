@@ -68,7 +68,7 @@ func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 			continue
 		case d := <-results:
 			running = false
-			nextDiagnosis = time.Now().Add(max(minDiagnosisInterval, diagnosisCostFactor*d.cost))
+			nextDiagnosis = time.Now().Add(diagnosisPause(d.cost))
 			f.diag = &d
 		case <-tick.C:
 		}
@@ -107,6 +107,12 @@ func (ui *Inspector) refreshLoop(ctx context.Context, s *inspector.Session) {
 			}
 		})
 	}
+}
+
+// diagnosisPause is how long to wait after a diagnosis that took cost
+// before the next: its share of a core stays under 1/diagnosisCostFactor.
+func diagnosisPause(cost time.Duration) time.Duration {
+	return max(minDiagnosisInterval, diagnosisCostFactor*cost)
 }
 
 // diagnosisLoop diagnoses the snapshots it is sent, one at a time.
