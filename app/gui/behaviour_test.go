@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -350,4 +351,40 @@ func TestCopyFix(t *testing.T) {
 
 func findingWithFix(fix string) diagnose.Finding {
 	return diagnose.Finding{ID: "test", Severity: diagnose.SeverityWarning, Title: "A test finding", Fix: fix}
+}
+
+func TestEscapeClosesADialogWithoutFocus(t *testing.T) {
+	ui, w := newTestInspector(t)
+	ui.ShowCompare()
+	w.Canvas().Unfocus()
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("no dialog")
+	}
+	w.Canvas().(interface{ OnTypedKey() func(*fyne.KeyEvent) }).OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape left the dialog open")
+	}
+}
+
+func TestTextFilterScrollsTheTableToTheTop(t *testing.T) {
+	ui, w := newTestInspector(t)
+	s := inspector.NewSession(inspector.Limits{})
+	l := s.AddLane(inspector.LaneInfo{Name: "many", Kind: inspector.LaneSubscription})
+	c := l.StartConn(0, "GET", "http://127.0.0.1/", nil, "")
+	rec := &inspector.ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
+	for i := range 500 {
+		ev := []byte("data: row\n\n")
+		rec.Feed(time.Duration(i+1)*time.Millisecond, 0, len(ev), ev)
+	}
+	ui.setSession(s, "many")
+	ui.refreshNow()
+	ui.events.table.ScrollToBottom()
+	scroll := find(t, w.Content(), func(sc *container.Scroll) bool { return sc.Offset.Y > 0 })
+	if scroll == nil {
+		t.Fatal("the table did not scroll down")
+	}
+	test.Type(ui.events.text, "row")
+	if scroll.Offset.Y != 0 {
+		t.Errorf("after a new text filter the table is still scrolled to %v", scroll.Offset.Y)
+	}
 }

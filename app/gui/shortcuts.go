@@ -21,6 +21,14 @@ func (ui *Inspector) addShortcuts() {
 		ui.shortcuts[s.ShortcutName()] = run
 		ui.win.Canvas().AddShortcut(s, func(fyne.Shortcut) { run() })
 	}
+	// Escape closes the dialog on top when no field has focus (fields
+	// handle it themselves, see keyEntry).
+	ui.win.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if top := ui.win.Canvas().Overlays().Top(); k.Name == fyne.KeyEscape && top != nil {
+			top.Hide()
+			ui.win.Canvas().Overlays().Remove(top)
+		}
+	})
 	bind(fyne.KeyN, ui.ShowAddStream)
 	bind(fyne.KeyK, ui.ShowCompare)
 	bind(fyne.KeyT, ui.tapAction)
