@@ -178,6 +178,9 @@ func (ui *Inspector) apply(s *inspector.Session, f frame) {
 		ui.events.update(f.snap, f.rows, delaysChanged)
 	}
 	ui.timeline.update(f.snap, &ui.result)
+	if ui.onFrame != nil {
+		ui.onFrame(f)
+	}
 }
 
 // countAll counts the items of all lanes.

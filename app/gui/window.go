@@ -53,6 +53,10 @@ type Inspector struct {
 
 	shortcuts map[string]func() // by shortcut name, for text fields to pass on
 
+	// onFrame, if set, is called after each refresh is shown (tests count
+	// refreshes with it). nil means nothing is called.
+	onFrame func(frame)
+
 	autoRefresh bool // run a refresh loop per session
 	keepSecrets bool // save header secrets (chosen when starting the tap)
 }
