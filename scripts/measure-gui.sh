@@ -3,8 +3,8 @@
 # RSS sampled from /proc, in three scenes:
 #   idle   an empty window
 #   demo   the built-in demo (2 lanes × 20 events/s)
-#   load   8 streams × 1,000 events/s from the built-in origin, beside the
-#          same 8 streams recorded by the headless watch command
+#   load   8 streams × 1,000 events/s from the built-in origin, while the
+#          headless watch command records the same 8 streams
 # For the load scene it prints the stream bytes each process read per
 # second (from /proc/PID/io), so the window's rate can be checked against
 # watch's, and the window's RSS growth per event beyond the events' bytes.
@@ -89,27 +89,30 @@ for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 urls=()
 for i in $(seq 8); do urls+=("http://127.0.0.1:$port/stamped?rate=1000&lane=$i"); done
 
-# Headless watch first, for the reference rate and the bytes per event.
+# The window and headless watch subscribe to the same 8 streams at the same
+# time, so both see the same origin and the same machine load: watch gives
+# the rate to keep up with and the bytes read per event.
 "$bin" watch --json "${urls[@]}" >"$tmp/watch.out" 2>"$tmp/watch.err" &
 watch=$!
 pids+=("$watch")
-sleep "$warm_s"
+window "${urls[@]}"
 l0=$(wc -l <"$tmp/watch.out")
-read -r wcpu _ _ wbytes wspan < <(sample "$watch" "$((load_s / 2))")
+sample "$watch" "$load_s" >"$tmp/watch.sample" &
+sampler=$!
+read -r cpu r0 r1 bytes span < <(sample "$win" "$load_s")
+wait "$sampler"
 l1=$(wc -l <"$tmp/watch.out")
+read -r wcpu _ _ wbytes wspan <"$tmp/watch.sample"
+stop "$win"
 stop "$watch"
 wevents=$((l1 - l0))
 per_event=$(awk -v b="$wbytes" -v n="$wevents" 'BEGIN { printf "%.1f", (n > 0 ? b / n : 0) }')
-printf 'watch 8×1000/s %5.1f %% of a core; %d events/s in all (%.0f per stream), %s B read per event\n' \
-	"$wcpu" "$(awk -v n="$wevents" -v s="$wspan" 'BEGIN { printf "%d", n / s }')" \
-	"$(awk -v n="$wevents" -v s="$wspan" 'BEGIN { printf "%d", n / s / 8 }')" "$per_event"
-
-window "${urls[@]}"
-read -r cpu r0 r1 bytes span < <(sample "$win" "$load_s")
-stop "$win"
-awk -v cpu="$cpu" -v r0="$r0" -v r1="$r1" -v b="$bytes" -v s="$span" -v pe="$per_event" 'BEGIN {
+awk -v wcpu="$wcpu" -v n="$wevents" -v s="$wspan" -v pe="$per_event" 'BEGIN {
+	printf "watch  8×1000/s %5.1f %% of a core; %d events/s in all (%.0f per stream), %s B read per event\n", wcpu, n / s, n / s / 8, pe
+}'
+awk -v cpu="$cpu" -v r0="$r0" -v r1="$r1" -v b="$bytes" -v s="$span" -v pe="$per_event" -v wn="$wevents" -v ws="$wspan" 'BEGIN {
 	ev = (pe > 0 ? b / pe : 0)
-	printf "window 8×1000/s %5.1f %% of a core over %.0f s; %d events/s in all (%.0f per stream)\n", cpu, s, ev / s, ev / s / 8
+	printf "window 8×1000/s %5.1f %% of a core over %.0f s; %d events/s in all (%.0f per stream), %.0f %% of watch'"'"'s rate\n", cpu, s, ev / s, ev / s / 8, (wn > 0 ? 100 * (ev / s) / (wn / ws) : 0)
 	printf "                RSS %d → %d MB: %.0f B per event, %.0f B beyond the %.0f B the event read\n", r0 / 1024, r1 / 1024, (ev > 0 ? (r1 - r0) * 1024 / ev : 0), (ev > 0 ? (r1 - r0) * 1024 / ev - pe : 0), pe
 }'
 echo "load after: $(uptime | sed 's/.*load average/load average/')"
