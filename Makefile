@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= sseinspector
 PKGS    := ./...
 
-.PHONY: cli test-cli package-check probe-soak run build test vet lint fmt-check bench bench-tap load-tap fuzz fuzz-lint lint-verify screenshot package deps-run deps-test clean scenarios
+.PHONY: cli test-cli package-check probe-soak run build test vet lint fmt-check bench bench-tap load-tap fuzz fuzz-lint lint-verify screenshot package deps-run deps-test clean scenarios measure-gui window-screenshot
 
 run: deps-run build
 	./$(BIN) demo
@@ -96,6 +96,15 @@ lint-verify: deps-test
 fuzz-lint:
 	for f in FuzzNginx FuzzHAProxy FuzzApache FuzzCaddy; do \
 		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $${FUZZTIME:-1m} ./inspector/lint || exit 1; done
+
+# The window's CPU and RSS under Xvfb: idle, the demo, and 8 streams at
+# 1,000 events/s beside headless watch. Run it on a quiet machine.
+measure-gui: deps-test build
+	./scripts/measure-gui.sh
+
+# Regenerates the README's picture of the window: the demo under Xvfb.
+window-screenshot: deps-test build
+	./scripts/window-screenshot.sh
 
 # Regenerates the README screenshot with the headless export command.
 screenshot: build

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sseinspector/sseinspector/inspector"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 	"github.com/sseinspector/sseinspector/inspector/lint"
 )
@@ -33,26 +34,41 @@ func lintConfigFile(path, proxiedURL string) (*lint.Result, error) {
 	return r, nil
 }
 
-// withConfig ties the lint of the proxied hop's configuration to an
-// analysis, as compare --config does: live findings get the configuration
+// withConfig ties the lint of the outermost hop's configuration to a
+// report, as compare --config does: live findings get the configuration
 // lines that explain them as evidence, and the configuration's findings
-// follow, downgraded when the run contradicts them. cfg is left as it
-// was, so each analysis starts from the lint alone.
-func withConfig(a analysis, cfg *lint.Result) analysis {
-	if cfg == nil || a.report == nil {
-		return a
+// follow, downgraded when the run contradicts them. cfg is left as it was,
+// so each diagnosis starts from the lint alone. It returns the findings to
+// show.
+func withConfig(r *diagnose.Report, cfg *lint.Result, lane string) []diagnose.Finding {
+	if cfg == nil || r == nil {
+		if r == nil {
+			return nil
+		}
+		return r.Findings
 	}
 	c := *cfg
 	c.Findings = slices.Clone(cfg.Findings)
 	for i := range c.Findings {
 		c.Findings[i].Evidence = slices.Clone(c.Findings[i].Evidence)
 	}
-	lint.Explain(&c, a.report, "proxied")
-	a.findings = slices.Clone(a.report.Findings)
+	lint.Explain(&c, r, lane)
+	findings := slices.Clone(r.Findings)
 	for _, f := range c.Findings {
 		ev := append([]string{f.Setting, f.Reason}, f.Evidence...)
-		a.findings = append(a.findings, diagnose.Finding{ID: f.ID, Severity: f.Severity, Confidence: 1,
+		findings = append(findings, diagnose.Finding{ID: f.ID, Severity: f.Severity, Confidence: 1,
 			Title: fmt.Sprintf("Config %s: %s", f.Pos, f.Title), Evidence: ev, Fix: f.Fix})
 	}
-	return a
+	return findings
+}
+
+// outerLane names the lane the proxy configuration belongs to: the last
+// hop of a chain, else the proxied lane.
+func outerLane(snap *inspector.Snapshot, chain []int) string {
+	if len(chain) > 0 {
+		if l := snap.Lane(chain[len(chain)-1]); l != nil {
+			return l.Info.Name
+		}
+	}
+	return "proxied"
 }

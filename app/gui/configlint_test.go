@@ -21,21 +21,20 @@ func TestCompareConfigFindingsJoinTheAnalysis(t *testing.T) {
 		t.Fatalf("lint: %v, %+v", err, cfg)
 	}
 	live := diagnose.Finding{ID: "nginx-buffering", Severity: diagnose.SeverityWarning, Title: "nginx buffers the stream"}
-	a := analysis{report: &diagnose.Report{Findings: []diagnose.Finding{live}}}
-	a.findings = a.report.Findings
+	rep := &diagnose.Report{Findings: []diagnose.Finding{live}}
 	for range 2 { // each analysis starts from the lint alone
-		got := withConfig(a, cfg)
-		if len(got.findings) < 2 {
-			t.Fatalf("findings %+v", got.findings)
+		got := withConfig(rep, cfg, "proxied")
+		if len(got) < 2 {
+			t.Fatalf("findings %+v", got)
 		}
-		ev := strings.Join(got.findings[0].Evidence, "\n")
+		ev := strings.Join(got[0].Evidence, "\n")
 		if !strings.Contains(ev, "config: "+conf+":3:9 location /events has no proxy_buffering off") {
 			t.Fatalf("live finding evidence:\n%s", ev)
 		}
-		if !strings.HasPrefix(got.findings[1].Title, "Config "+conf+":3:9: ") || got.findings[1].ID != "nginx-buffering" {
-			t.Fatalf("config finding %+v", got.findings[1])
+		if !strings.HasPrefix(got[1].Title, "Config "+conf+":3:9: ") || got[1].ID != "nginx-buffering" {
+			t.Fatalf("config finding %+v", got[1])
 		}
-		a.report.Findings = []diagnose.Finding{live}
+		rep.Findings = []diagnose.Finding{live}
 	}
 	if len(cfg.Findings[0].Evidence) != 0 {
 		t.Fatalf("the lint was changed: %+v", cfg.Findings[0].Evidence)

@@ -150,6 +150,6 @@ func (ui *Inspector) selectEvent(lane int, seq int64, fromTimeline bool) {
 	ui.tabs.SelectIndex(1)
 	ui.timeline.selectEvent(lane, seq)
 	if fromTimeline {
-		ui.events.selectRow(lane, seq)
+		ui.events.selectRow(lane, seq, ev.Arrival)
 	}
 }

@@ -1,8 +1,10 @@
 package gui
 
 import (
+	"cmp"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/sseinspector/sseinspector/inspector"
 )
@@ -39,13 +41,11 @@ func (b *eventRows) setFilter(f eventFilter) int {
 	return b.gen
 }
 
-// reset starts over for a new session: rows and known types.
-func (b *eventRows) reset() int {
+// resetTypes forgets the event types seen, for a new session.
+func (b *eventRows) resetTypes() {
 	b.mu.Lock()
 	b.types = nil
-	f := b.filter
 	b.mu.Unlock()
-	return b.setFilter(f)
 }
 
 // build finds the rows of the events that arrived since the last build.
@@ -57,6 +57,7 @@ func (b *eventRows) build(snap *inspector.Snapshot) *rowUpdate {
 	}
 	u := &rowUpdate{gen: b.gen, reset: b.restart}
 	b.restart = false
+	var arrivals []time.Duration // of u.fresh, to sort them by
 	for _, l := range snap.Lanes {
 		if l.Info.Kind == inspector.LaneRequest {
 			continue
@@ -70,11 +71,27 @@ func (b *eventRows) build(snap *inspector.Snapshot) *rowUpdate {
 				u.types = append(u.types, ev.Type)
 			}
 			if b.filter.matches(l, &ev) {
-				u.fresh = append(u.fresh, eventRow{lane: id, seq: ev.Seq, arrival: ev.Arrival})
+				u.fresh = append(u.fresh, eventRow{lane: int32(id), seq: ev.Seq})
+				arrivals = append(arrivals, ev.Arrival)
 			}
 		}
 		b.seen[id] = l.DroppedEvents + int64(l.Len())
 	}
-	slices.SortStableFunc(u.fresh, func(x, y eventRow) int { return int(x.arrival - y.arrival) })
+	sortByArrival(u.fresh, arrivals)
 	return u
+}
+
+// sortByArrival sorts rows by their arrivals (given in the same order),
+// keeping the order of equal ones.
+func sortByArrival(rows []eventRow, arrivals []time.Duration) {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return cmp.Compare(arrivals[x], arrivals[y]) })
+	sorted := make([]eventRow, len(rows))
+	for i, k := range order {
+		sorted[i] = rows[k]
+	}
+	copy(rows, sorted)
 }

@@ -21,11 +21,12 @@ func TestEventRowsAreIncrementalAndRestartOnFilter(t *testing.T) {
 		rec.Feed(at, 0, len(chunk), []byte(chunk))
 	}
 	var rows eventRows
-	gen := rows.reset()
+	rows.resetTypes()
+	gen := rows.setFilter(eventFilter{})
 	feed(a, 3*time.Millisecond, "data: a1\n\n")
 	feed(b, 1*time.Millisecond, "event: tick\ndata: b1\n\n")
 	u := rows.build(s.Snapshot())
-	if u.gen != gen || !u.reset || len(u.fresh) != 2 || u.fresh[0].lane != b.ID() || len(u.types) != 2 {
+	if u.gen != gen || !u.reset || len(u.fresh) != 2 || int(u.fresh[0].lane) != b.ID() || len(u.types) != 2 {
 		t.Fatalf("first build = %+v, want both events (b first, by arrival) and both types", u)
 	}
 	feed(a, 5*time.Millisecond, "data: a2\n\n")
@@ -35,7 +36,7 @@ func TestEventRowsAreIncrementalAndRestartOnFilter(t *testing.T) {
 	}
 	gen2 := rows.setFilter(eventFilter{typ: "tick"})
 	u = rows.build(s.Snapshot())
-	if gen2 == gen || u.gen != gen2 || !u.reset || len(u.fresh) != 1 || u.fresh[0].lane != b.ID() {
+	if gen2 == gen || u.gen != gen2 || !u.reset || len(u.fresh) != 1 || int(u.fresh[0].lane) != b.ID() {
 		t.Fatalf("build after filter = %+v, want the one tick event, replacing the rows", u)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -14,11 +15,12 @@ import (
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-// eventRow points at one event of the table.
+// eventRow points at one event of the table: 16 bytes a row, since a
+// live session adds thousands a second. Its arrival is looked up in the
+// snapshot when needed.
 type eventRow struct {
-	lane    int
-	seq     int64
-	arrival time.Duration
+	seq  int64
+	lane int32
 }
 
 // eventFilter is what the filter bar selects.
@@ -48,16 +50,21 @@ func (f *eventFilter) matches(l *inspector.LaneSnapshot, ev *inspector.Event) bo
 // eventPanel is the event table with its filter bar. Rows are added
 // incrementally: each refresh only looks at events that arrived since.
 type eventPanel struct {
-	ui     *Inspector
-	table  *widget.Table
-	text   *widget.Entry
-	types  *widget.Select
-	lanes  *widget.Select
-	count  *widget.Label
-	rows   []eventRow
-	snap   *inspector.Snapshot
-	finder eventRows // builds rows off the UI goroutine
-	gen    int       // generation of the rows shown
+	ui        *Inspector
+	table     *widget.Table
+	text      *keyEntry
+	types     *widget.Select
+	lanes     *widget.Select
+	count     *widget.Label
+	rows      []eventRow
+	snap      *inspector.Snapshot
+	finder    eventRows // builds rows off the UI goroutine
+	gen       int       // generation of the rows shown
+	selecting bool      // selectRow is selecting: not the user
+	selected  int       // the selected row, -1 for none
+	// filterErr is why the text filter is not applied (a bad /regex/); it
+	// stays shown until the filter changes.
+	filterErr string
 
 	cacheRow int
 	cacheEv  inspector.Event
@@ -68,11 +75,11 @@ var eventColumns = []struct {
 	title string
 	width float32
 }{
-	{"time", 78}, {"lane", 96}, {"type", 78}, {"id", 56}, {"size", 68}, {"delay", 72}, {"data", 480},
+	{"#", 76}, {"time", 96}, {"lane", 110}, {"type", 78}, {"id", 96}, {"size", 76}, {"delay", 76}, {"data", 480},
 }
 
 func newEventPanel(ui *Inspector) *eventPanel {
-	p := &eventPanel{ui: ui, cacheRow: -1}
+	p := &eventPanel{ui: ui, cacheRow: -1, selected: -1}
 	p.table = widget.NewTableWithHeaders(p.length, func() fyne.CanvasObject {
 		l := widget.NewLabel("")
 		l.Truncation = fyne.TextTruncateEllipsis
@@ -91,13 +98,18 @@ func newEventPanel(ui *Inspector) *eventPanel {
 		p.table.SetColumnWidth(i, c.width)
 	}
 	p.table.OnSelected = func(id widget.TableCellID) {
-		if id.Row >= 0 && id.Row < len(p.rows) {
+		p.selected = id.Row
+		if !p.selecting && id.Row >= 0 && id.Row < len(p.rows) {
 			r := p.rows[id.Row]
-			ui.selectEvent(r.lane, r.seq, false)
+			ui.selectEvent(int(r.lane), r.seq, false)
 		}
 	}
-	p.text = widget.NewEntry()
+	p.text = newKeyEntry()
 	p.text.SetPlaceHolder("filter: text, or /regex/")
+	// The window's Ctrl-shortcuts work while the filter has focus; Escape
+	// clears it.
+	p.text.keys.shortcut = ui.runShortcut
+	p.text.keys.onEscape = func() { p.text.SetText("") }
 	p.types = widget.NewSelect([]string{"all types"}, nil)
 	p.types.SetSelectedIndex(0)
 	p.lanes = widget.NewSelect([]string{"all lanes"}, nil)
@@ -120,7 +132,7 @@ func (p *eventPanel) length() (int, int) { return len(p.rows), len(eventColumns)
 // asks for each of its cells.
 func (p *eventPanel) event(row int) (*inspector.LaneSnapshot, inspector.Event, bool) {
 	r := p.rows[row]
-	l := p.snap.Lane(r.lane)
+	l := p.snap.Lane(int(r.lane))
 	if l == nil {
 		return nil, inspector.Event{}, false
 	}
@@ -146,43 +158,73 @@ func (p *eventPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		label.SetText("(dropped)")
 		return
 	}
-	var s string
-	switch id.Col {
-	case 0:
-		s = fmt.Sprintf("%.3f s", ev.Arrival.Seconds())
-	case 1:
-		s = laneName(l)
-	case 2:
-		s = ev.Type
-	case 3:
-		s = ev.ID
-	case 4:
-		s = inspector.FormatBytes(ev.Size)
+	label.SetText(p.cellText(id.Col, l, &ev))
+}
+
+// cellText is the text of one cell of an event's row.
+func (p *eventPanel) cellText(col int, l *inspector.LaneSnapshot, ev *inspector.Event) string {
+	switch eventColumns[col].title {
+	case "#":
+		return eventNumber(ev.Seq)
+	case "time":
+		return fmt.Sprintf("%.3f s", ev.Arrival.Seconds())
+	case "lane":
+		return fmt.Sprintf("#%d %s", l.Info.ID, laneName(l))
+	case "type":
+		return ev.Type
+	case "id":
+		return ev.ID
+	case "size":
+		s := inspector.FormatBytes(ev.Size)
 		if ev.Truncated {
 			s += " (cut)"
 		}
-	case 5:
+		return s
+	case "delay":
 		if d, ok := p.ui.result.delayOf(l.Info.ID, ev.Seq); ok {
-			s = formatDelay(d)
+			return formatDelay(d)
 		}
-	case 6:
-		s = preview(ev.Data, 200)
+	case "data":
+		return preview(ev.Data, 200)
 	}
-	label.SetText(s)
+	return ""
 }
 
-// reset forgets all rows and types for a new session; the next update
-// rebuilds them.
+// eventNumber is how the table, the detail and the timeline's readout
+// number an event: from 1, over all the lane's events including any
+// dropped by the memory cap.
+func eventNumber(seq int64) string {
+	return fmt.Sprintf("%d", seq+1)
+}
+
+// reset forgets all rows, types and lanes for a new session and clears
+// the type and lane filters, which named the old session's; the text
+// filter stays. The next update rebuilds the rows.
 func (p *eventPanel) reset() {
-	p.gen = p.finder.reset()
 	p.types.Options = p.types.Options[:1]
-	p.clearRows()
+	p.lanes.Options = p.lanes.Options[:1]
+	p.setSelectQuietly(p.types, 0)
+	p.setSelectQuietly(p.lanes, 0)
+	p.finder.resetTypes()
+	p.snap = nil
+	p.applyFilter()
+}
+
+// setSelectQuietly selects an option without running the select's
+// OnChanged (which would rebuild the rows for each call).
+func (p *eventPanel) setSelectQuietly(s *widget.Select, i int) {
+	f := s.OnChanged
+	s.OnChanged = nil
+	s.SetSelectedIndex(i)
+	s.OnChanged = f
 }
 
 func (p *eventPanel) clearRows() {
 	p.rows = p.rows[:0]
 	p.cacheOK = false
 	p.table.UnselectAll()
+	p.selected = -1
+	p.table.ScrollToTop()
 	p.table.Refresh()
 }
 
@@ -190,10 +232,14 @@ func (p *eventPanel) clearRows() {
 // are rebuilt by the refresh loop (or at once when there is none).
 func (p *eventPanel) applyFilter() {
 	f := eventFilter{text: p.text.Text}
+	p.filterErr = ""
 	if t := p.text.Text; len(t) >= 2 && strings.HasPrefix(t, "/") && strings.HasSuffix(t, "/") {
 		re, err := regexp.Compile(t[1 : len(t)-1])
 		if err != nil {
-			p.count.SetText("bad regex")
+			// Keep showing the rows of the last valid filter, and say why
+			// this one is not applied until it changes.
+			p.filterErr = "invalid regex: " + strings.TrimPrefix(err.Error(), "error parsing regexp: ")
+			p.showCount()
 			return
 		}
 		f.re = re
@@ -211,12 +257,25 @@ func (p *eventPanel) applyFilter() {
 	case p.ui.autoRefresh:
 		p.ui.sess.Touch()
 	default:
-		p.update(p.snap, p.finder.build(p.snap))
+		p.update(p.snap, p.finder.build(p.snap), false)
 	}
 }
 
-// update shows a snapshot and the rows found in it, if any were looked for.
-func (p *eventPanel) update(snap *inspector.Snapshot, u *rowUpdate) {
+// showCount shows how many rows are listed, or why the filter is not
+// applied.
+func (p *eventPanel) showCount() {
+	if p.filterErr != "" {
+		p.count.Importance = widget.DangerImportance
+		p.count.SetText(p.filterErr)
+		return
+	}
+	p.count.Importance = widget.MediumImportance
+	p.count.SetText(fmt.Sprintf("%d events", len(p.rows)))
+}
+
+// update shows a snapshot and the rows found in it, if any were looked
+// for; delaysChanged says the visible rows' delays may have changed.
+func (p *eventPanel) update(snap *inspector.Snapshot, u *rowUpdate, delaysChanged bool) {
 	p.snap = snap
 	p.cacheOK = false
 	laneOptions := []string{"all lanes"}
@@ -230,7 +289,11 @@ func (p *eventPanel) update(snap *inspector.Snapshot, u *rowUpdate) {
 		p.lanes.Refresh()
 	}
 	if u == nil || u.gen != p.gen {
-		return // rows of an earlier filter or session
+		// No rows, or rows of an earlier filter or session.
+		if delaysChanged {
+			p.table.Refresh()
+		}
+		return
 	}
 	if len(u.types) > 0 {
 		p.types.Options = append(p.types.Options, u.types...)
@@ -240,20 +303,49 @@ func (p *eventPanel) update(snap *inspector.Snapshot, u *rowUpdate) {
 		p.rows = p.rows[:0]
 	}
 	p.rows = append(p.rows, u.fresh...)
-	p.count.SetText(fmt.Sprintf("%d events", len(p.rows)))
-	if len(u.fresh) > 0 || u.reset {
+	p.showCount()
+	if len(u.fresh) > 0 || u.reset || delaysChanged {
 		p.table.Refresh()
 	}
 }
 
-// selectRow selects the table row of an event, if it is listed.
-func (p *eventPanel) selectRow(lane int, seq int64) {
-	for i, r := range p.rows {
-		if r.lane == lane && r.seq == seq {
-			p.table.ScrollTo(widget.TableCellID{Row: i, Col: 0})
-			return
+// arrivalOf is a row's arrival time; rows whose event was dropped sort
+// first.
+func (p *eventPanel) arrivalOf(r eventRow) time.Duration {
+	l := p.snap.Lane(int(r.lane))
+	if l == nil {
+		return -1
+	}
+	i := int(r.seq - l.DroppedEvents)
+	if i < 0 || i >= l.Len() {
+		return -1
+	}
+	return l.Arrival(i)
+}
+
+// selectRow highlights the table row of an event, if it is listed, and
+// scrolls to it. The rows are in arrival order (but for the odd event
+// recorded just after a later one of another lane), so a binary search
+// finds the event's arrival first.
+func (p *eventPanel) selectRow(lane int, seq int64, arrival time.Duration) {
+	row := -1
+	if p.snap != nil {
+		i := sort.Search(len(p.rows), func(i int) bool { return p.arrivalOf(p.rows[i]) >= arrival })
+		for ; i < len(p.rows) && p.arrivalOf(p.rows[i]) == arrival; i++ {
+			if r := p.rows[i]; int(r.lane) == lane && r.seq == seq {
+				row = i
+			}
 		}
 	}
+	if row < 0 {
+		row = slices.IndexFunc(p.rows, func(r eventRow) bool { return int(r.lane) == lane && r.seq == seq })
+	}
+	if row < 0 {
+		return
+	}
+	p.selecting = true
+	p.table.Select(widget.TableCellID{Row: row, Col: 0})
+	p.selecting = false
 }
 
 func preview(s string, n int) string {

@@ -20,8 +20,10 @@ type findingPanel struct {
 	list     *widget.List
 	detail   *widget.Label
 	summary  *widget.Label
+	copyFix  *widget.Button
 	items    []diagnose.Finding
 	selected string // ID of the chosen finding, kept across refreshes
+	fix      string // the chosen finding's fix, for Copy fix
 }
 
 func newFindingPanel(ui *Inspector) *findingPanel {
@@ -45,19 +47,28 @@ func newFindingPanel(ui *Inspector) *findingPanel {
 		})
 	p.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(p.items) {
-			p.choose(p.items[id])
+			p.choose(p.items[id], p.items[id].ID != p.selected)
 		}
 	}
 	p.summary = widget.NewLabel("No data yet: add a stream, or press Demo.")
 	p.summary.Wrapping = fyne.TextWrapWord
 	p.detail = widget.NewLabel("")
 	p.detail.Wrapping = fyne.TextWrapWord
+	p.detail.Selectable = true // evidence and fix can be selected and copied
+	p.copyFix = widget.NewButtonWithIcon("Copy fix", theme.ContentCopyIcon(), func() {
+		ui.app.Clipboard().SetContent(p.fix)
+		ui.status.SetText("Fix copied to the clipboard.")
+	})
+	p.copyFix.Disable()
 	return p
 }
 
+// object lays the panel out: the summary, then the findings over their
+// evidence and fix, split so that the user can give the text more room.
 func (p *findingPanel) object() fyne.CanvasObject {
-	split := container.NewVSplit(p.list, container.NewVScroll(p.detail))
-	split.SetOffset(0.4)
+	detail := container.NewBorder(container.NewHBox(p.copyFix), nil, nil, nil, container.NewVScroll(p.detail))
+	split := container.NewVSplit(p.list, detail)
+	split.SetOffset(0.3)
 	return container.NewBorder(p.summary, nil, nil, nil, split)
 }
 
@@ -76,6 +87,8 @@ func (p *findingPanel) set(fs []diagnose.Finding) {
 	p.items = fs
 	p.list.Refresh()
 	switch {
+	case p.ui.loading.active():
+		p.summary.SetText("Loading " + p.ui.loading.path + "…")
 	case p.ui.snap == nil || len(p.ui.snap.Lanes) == 0:
 		p.summary.SetText("No data yet: add a stream, or press Demo.")
 	case p.ui.result.report == nil:
@@ -94,6 +107,7 @@ func (p *findingPanel) set(fs []diagnose.Finding) {
 	for i, f := range fs {
 		if f.ID == p.selected {
 			p.detail.SetText(findingText(f))
+			p.setFix(f.Fix)
 			p.ui.timeline.highlight(f.Events)
 			p.list.Select(i)
 			return
@@ -102,21 +116,38 @@ func (p *findingPanel) set(fs []diagnose.Finding) {
 	// Show the most severe finding's evidence and fix straight away: the
 	// fix is what a user came for.
 	if len(fs) > 0 {
-		p.choose(fs[0])
+		p.choose(fs[0], false)
 		p.list.Select(0)
 		return
 	}
 	if p.selected != "" {
 		p.selected = ""
 		p.detail.SetText("")
+		p.setFix("")
 		p.ui.timeline.highlight(nil)
 	}
 }
 
-func (p *findingPanel) choose(f diagnose.Finding) {
+// choose shows a finding's evidence and fix, highlights its events and,
+// when the user chose it, brings them into view on the timeline.
+func (p *findingPanel) choose(f diagnose.Finding, byUser bool) {
 	p.selected = f.ID
 	p.detail.SetText(findingText(f))
+	p.setFix(f.Fix)
 	p.ui.timeline.highlight(f.Events)
+	if byUser {
+		p.ui.timeline.focus(f.Events)
+	}
+}
+
+// setFix enables Copy fix for a finding's fix text.
+func (p *findingPanel) setFix(fix string) {
+	p.fix = fix
+	if fix == "" {
+		p.copyFix.Disable()
+	} else {
+		p.copyFix.Enable()
+	}
 }
 
 // findingText renders a finding's evidence and fix.

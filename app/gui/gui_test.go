@@ -13,6 +13,7 @@ import (
 	"github.com/sseinspector/sseinspector/inspector/sse"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -111,12 +112,12 @@ func TestAddStreamDialogCreatesALane(t *testing.T) {
 	if dlg == nil {
 		t.Fatal("no dialog shown")
 	}
-	url := find(t, dlg, func(*widget.SelectEntry) bool { return true })
+	url := find(t, dlg, func(*keySelectEntry) bool { return true })
 	if url == nil {
 		t.Fatal("no URL entry in the dialog")
 	}
 	test.Type(url, srv.URL+"/stream")
-	headers := find(t, dlg, func(e *widget.Entry) bool { return e.MultiLine && e.PlaceHolder != "" && e.PlaceHolder[0] == 'A' })
+	headers := find(t, dlg, func(e *keyEntry) bool { return e.MultiLine && e.PlaceHolder != "" && e.PlaceHolder[0] == 'A' })
 	test.Type(headers, "X-Test: yes")
 	subscribe := find(t, dlg, func(b *widget.Button) bool { return b.Text == "Subscribe" })
 	if subscribe == nil {
@@ -197,9 +198,10 @@ func TestEventTableFiltersAndShowsDetail(t *testing.T) {
 	}
 }
 
-// The tap started from the window records into the session on display,
-// also when a stream reconnects after the user replaced the session.
-func TestTapRecordsIntoTheSessionShown(t *testing.T) {
+// The tap started from the window records into the session on display;
+// replacing that session stops the tap, so that live traffic never pours
+// into a session opened afterwards.
+func TestReplacingTheSessionStopsTheTap(t *testing.T) {
 	ui, _ := newTestInspector(t)
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/event-stream")
@@ -210,61 +212,33 @@ func TestTapRecordsIntoTheSessionShown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// get reads a whole stream through the tap: the same client host and
-	// URL each time, as an EventSource reconnecting.
-	get := func() {
-		resp, err := http.Get("http://" + tr.addr + "/stream")
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.ReadAll(resp.Body)
-		resp.Body.Close()
+	if !strings.Contains(ui.tapButton.Text, tr.addr) {
+		t.Errorf("toolbar tap button says %q while the tap runs on %s", ui.tapButton.Text, tr.addr)
 	}
-	tapLane := func(s *inspector.Session) *inspector.Lane {
-		deadline := time.After(10 * time.Second)
-		for {
-			for _, l := range s.Lanes() {
-				if l.Info().Kind == inspector.LaneTap {
-					return l
-				}
-			}
-			select {
-			case <-s.Changed():
-			case <-deadline:
-				t.Fatal("no tapped lane appeared")
-			}
-		}
+	resp, err := http.Get("http://" + tr.addr + "/stream")
+	if err != nil {
+		t.Fatal(err)
 	}
-	// waitEnded waits until the lane's connections have all ended.
-	waitEnded := func(l *inspector.Lane, conns int) {
-		deadline := time.After(10 * time.Second)
-		for {
-			snap := l.Snapshot()
-			if len(snap.Conns) == conns && !snap.Conns[conns-1].Open() {
-				return
-			}
-			select {
-			case <-l.Session().Changed():
-			case <-deadline:
-				t.Fatalf("lane has %d connections, want %d ended", len(snap.Conns), conns)
-			}
-		}
-	}
-	get()
+	io.ReadAll(resp.Body)
+	resp.Body.Close()
 	first := ui.sess
-	old := tapLane(first)
-	waitEnded(old, 1)
-
-	ui.setSession(inspector.NewSession(inspector.Limits{}), "second")
-	get()
-	second := ui.sess
-	fresh := tapLane(second)
-	waitEnded(fresh, 1)
-	if ev := fresh.Snapshot().Event(1); ev.Data != "event 2" {
-		t.Fatalf("tapped event = %+v", ev)
+	deadline := time.After(10 * time.Second)
+	for len(first.Lanes()) == 0 {
+		select {
+		case <-first.Changed():
+		case <-deadline:
+			t.Fatal("no tapped lane appeared")
+		}
 	}
-	if n := len(old.Snapshot().Conns); n != 1 {
-		t.Fatalf("the replaced session's lane got %d connections: the reconnect went to a session no longer shown", n)
+	ui.setSession(inspector.NewSession(inspector.Limits{}), "second")
+	if ui.tap != nil || ui.tapButton.Text != "Tap" {
+		t.Fatalf("the tap still runs after the session was replaced (button %q)", ui.tapButton.Text)
+	}
+	if _, err := http.Get("http://" + tr.addr + "/stream"); err == nil {
+		t.Fatal("the stopped tap still accepts connections")
+	}
+	if n := len(ui.sess.Lanes()); n != 0 {
+		t.Fatalf("the new session got %d lanes from the tap", n)
 	}
 }
 
@@ -359,7 +333,24 @@ func TestTappedPlainRequestsAreListedApart(t *testing.T) {
 	if n := len(ui.requests.rows); n != 2 || ui.requestsTab.Text != "Requests (2)" {
 		t.Fatalf("requests tab lists %d (%q), want 2", n, ui.requestsTab.Text)
 	}
-	if line := requestLine(ui.requests.rows[0]); !strings.Contains(line, "GET") || !strings.Contains(line, "200") || !strings.Contains(line, "/style.css") {
-		t.Fatalf("request line %q lacks method, status or URL", line)
+	row := ui.requests.rows[0]
+	if m, st, u := requestCell(row, 1), requestCell(row, 2), requestCell(row, 6); m != "GET" || st != "200" || !strings.HasSuffix(u, "/style.css") {
+		t.Fatalf("request row method %q, status %q, URL %q", m, st, u)
+	}
+	// The table has headers, and pointing at a row shows its full URL.
+	tbl := ui.requests.table
+	header := tbl.CreateHeader().(*widget.Label)
+	tbl.UpdateHeader(widget.TableCellID{Row: -1, Col: 6}, header)
+	if header.Text != "URL" {
+		t.Errorf("the URL column's header says %q", header.Text)
+	}
+	cell := tbl.CreateCell().(*hoverLabel)
+	tbl.UpdateCell(widget.TableCellID{Row: 0, Col: 6}, cell)
+	cell.MouseIn(&desktop.MouseEvent{})
+	if ui.requests.full.Text != u0(row) || !strings.HasSuffix(cell.Text, "/style.css") {
+		t.Errorf("pointing at the row's URL cell (%q) shows %q, want the full URL %q", cell.Text, ui.requests.full.Text, u0(row))
 	}
 }
+
+// u0 is a request lane's full URL.
+func u0(l *inspector.LaneSnapshot) string { return l.Conns[0].URL }

@@ -2,24 +2,28 @@ package gui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sseinspector/sseinspector/app/timeline"
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // lanePanel is the sidebar: one row per lane with its URL, state and
 // figures, and the per-lane actions.
 type lanePanel struct {
-	ui    *Inspector
-	list  *widget.List
-	snap  *inspector.Snapshot
-	shown []*inspector.LaneSnapshot // the stream lanes: plain requests have their own tab
-	rate  map[int]rateSample
+	ui     *Inspector
+	list   *widget.List
+	snap   *inspector.Snapshot
+	shown  []*inspector.LaneSnapshot // the stream lanes: plain requests have their own tab
+	labels map[int]string            // the lanes' distinct names, as the timeline shows them
+	rate   map[int]rateSample
 }
 
 // rateWindow is the span events/s is averaged over: long enough that a
@@ -95,13 +99,21 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 	l := p.shown[id]
 	r := o.(*laneItem).row
 	laneID := l.Info.ID
-	r.name.SetText(fmt.Sprintf("%s  #%d", laneName(l), laneID))
+	name := p.labels[laneID]
+	if !strings.HasPrefix(name, "#") {
+		name = fmt.Sprintf("%s  #%d", name, laneID)
+	}
+	r.name.SetText(name)
 	r.url.SetText(l.Info.URL)
-	r.state.SetText(stateText(l))
-	r.state.Importance = stateImportance(l.State)
-	r.state.Refresh()
 	sub := p.ui.subs[laneID]
-	if sub != nil || (l.Info.Kind == inspector.LaneTap && p.ui.tap != nil) {
+	live := sub != nil || (l.Info.Kind == inspector.LaneTap && p.ui.tap != nil)
+	r.state.SetText(stateText(l, live))
+	r.state.Importance = stateImportance(l.State)
+	if !live {
+		r.state.Importance = widget.MediumImportance
+	}
+	r.state.Refresh()
+	if live {
 		r.figures.SetText(fmt.Sprintf("%d events · %s · %.1f ev/s", l.TotalEvents(), inspector.FormatBytes(l.Bytes()), p.rate[laneID].rate))
 	} else {
 		r.figures.SetText(fmt.Sprintf("%d events · %s · %s", l.TotalEvents(), inspector.FormatBytes(l.Bytes()), averageRate(l)))
@@ -131,7 +143,7 @@ func (p *lanePanel) updateItem(id widget.ListItemID, o fyne.CanvasObject) {
 		r.pause.OnTapped = func() { sub.SetPaused(!paused) }
 		r.reconnect.OnTapped = sub.ReconnectNow
 	}
-	r.remove.OnTapped = func() { p.ui.removeLane(laneID) }
+	r.remove.OnTapped = func() { p.ui.askRemoveLane(laneID) }
 }
 
 // set shows a new snapshot and updates the events/s figures.
@@ -143,6 +155,7 @@ func (p *lanePanel) set(snap *inspector.Snapshot) {
 			p.shown = append(p.shown, l)
 		}
 	}
+	p.labels = timeline.LaneLabels(p.shown)
 	for _, l := range snap.Lanes {
 		s := p.rate[l.Info.ID]
 		n := l.TotalEvents()
@@ -185,9 +198,15 @@ func laneName(l *inspector.LaneSnapshot) string {
 	return string(l.Info.Kind)
 }
 
-// stateText is the lane state with the cause of a failure or the last close.
-func stateText(l *inspector.LaneSnapshot) string {
+// stateText is the lane state with the cause of a failure or the last
+// close. A lane nothing records into any more (loaded from a file, or
+// left by a tap that stopped) says "recorded" instead of the state it was
+// saved in.
+func stateText(l *inspector.LaneSnapshot, live bool) string {
 	s := string(l.State)
+	if !live && l.State != inspector.StateFailed && l.State != inspector.StateClosed {
+		s = "recorded"
+	}
 	if l.StateDetail != "" {
 		s += ": " + l.StateDetail
 	}
@@ -207,6 +226,21 @@ func stateImportance(s inspector.LaneState) widget.Importance {
 		return widget.WarningImportance
 	}
 	return widget.MediumImportance
+}
+
+// askRemoveLane removes a lane once the user confirms: its events go with it.
+func (ui *Inspector) askRemoveLane(id int) {
+	l := ui.sess.Lane(id)
+	if l == nil {
+		return
+	}
+	snap := l.Snapshot()
+	msg := fmt.Sprintf("Remove lane #%d %s and its %s? This cannot be undone.", id, laneName(snap), count(int(snap.TotalEvents()), "event", "events"))
+	dialog.ShowConfirm("Remove lane?", msg, func(ok bool) {
+		if ok {
+			ui.removeLane(id)
+		}
+	}, ui.win)
 }
 
 // removeLane stops a lane's subscription and drops it from the session.

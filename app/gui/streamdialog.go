@@ -2,7 +2,9 @@ package gui
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -67,9 +69,29 @@ func (ui *Inspector) rememberStream(f streamForm) {
 
 // streamFields builds the widgets of a stream form.
 type streamFields struct {
-	url                   *widget.SelectEntry
+	url                   *keySelectEntry
 	method                *widget.Select
-	headers, body, lastID *widget.Entry
+	headers, body, lastID *keyEntry
+}
+
+// urlValidator reports a stream URL that a subscription cannot use.
+func urlValidator(s string) error {
+	_, err := inspector.CheckURL(strings.TrimSpace(s))
+	return err
+}
+
+// headerValidator reports a header line that is not "Name: value".
+func headerValidator(s string) error {
+	_, err := inspector.ParseHeaderLines(s)
+	return err
+}
+
+// newURLEntry is a URL field offering the given URLs, checked as typed.
+func newURLEntry(urls []string, placeholder string) *keySelectEntry {
+	e := newKeySelectEntry(urls)
+	e.SetPlaceHolder(placeholder)
+	e.Validator = urlValidator
+	return e
 }
 
 func (ui *Inspector) newStreamFields(placeholder string) *streamFields {
@@ -79,13 +101,15 @@ func (ui *Inspector) newStreamFields(placeholder string) *streamFields {
 		urls = append(urls, r.URL)
 	}
 	f := &streamFields{
-		url:     widget.NewSelectEntry(urls),
+		url:     newURLEntry(urls, placeholder),
 		method:  widget.NewSelect([]string{"GET", "POST", "PUT", "PATCH"}, nil),
-		headers: widget.NewMultiLineEntry(),
-		body:    widget.NewMultiLineEntry(),
-		lastID:  widget.NewEntry(),
+		headers: newKeyEntry(),
+		body:    newKeyEntry(),
+		lastID:  newKeyEntry(),
 	}
-	f.url.SetPlaceHolder(placeholder)
+	f.headers.MultiLine, f.body.MultiLine = true, true
+	f.headers.Wrapping, f.body.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
+	f.headers.Validator = headerValidator
 	f.method.SetSelected("GET")
 	f.headers.SetPlaceHolder("Authorization: Bearer …\nX-Custom: value")
 	f.headers.SetMinRowsVisible(3)
@@ -121,7 +145,7 @@ func orDefault(s, d string) string {
 // ShowAddStream opens the add-stream dialog.
 func (ui *Inspector) ShowAddStream() {
 	f := ui.newStreamFields("http://127.0.0.1:9001/event")
-	name := widget.NewEntry()
+	name := newKeyEntry()
 	name.SetPlaceHolder("optional lane name")
 	items := []*widget.FormItem{
 		widget.NewFormItem("URL", f.url),
@@ -131,19 +155,17 @@ func (ui *Inspector) ShowAddStream() {
 		widget.NewFormItem("Body", f.body),
 		widget.NewFormItem("Last-Event-ID", f.lastID),
 	}
-	d := dialog.NewForm("Add stream", "Subscribe", "Cancel", items, func(ok bool) {
-		if !ok {
-			return
-		}
+	ui.showForm("Add stream", "Subscribe", items, fyne.NewSize(620, 480), func() error {
 		form := f.form()
+		if err := headerValidator(form.Headers); err != nil {
+			return &fieldError{field: f.headers, err: err}
+		}
 		if _, err := ui.AddStream(form, name.Text); err != nil {
-			dialog.ShowError(err, ui.win)
-			return
+			return &fieldError{field: f.url, err: err}
 		}
 		ui.rememberStream(form)
-	}, ui.win)
-	d.Resize(fyne.NewSize(620, 480))
-	d.Show()
+		return nil
+	})
 }
 
 // AddStream subscribes to a stream in the current session and returns its lane ID.
@@ -166,73 +188,121 @@ func (ui *Inspector) Subscribe(req inspector.Request) (int, error) {
 	return id, nil
 }
 
+// compareRole is one URL of a comparison: its lane name and field label.
+type compareRole struct {
+	name, label, placeholder string
+}
+
+// compareRoles are the URLs the compare dialog asks for, in lane order;
+// the first is the reference.
+var compareRoles = []compareRole{
+	{"direct", "Direct URL", "http://127.0.0.1:9001/stamped  (straight to the app)"},
+	{"proxied", "Proxied URL", "http://127.0.0.1:8080/stamped  (through the proxy)"},
+}
+
+const prefCompareURLs = "compareURLs"
+
 // ShowCompare opens the compare dialog: a direct and a proxied URL,
-// subscribed side by side with the direct one as the reference.
+// subscribed side by side with the direct one as the reference. It
+// offers the URLs of the last comparison.
 func (ui *Inspector) ShowCompare() {
-	direct := ui.newStreamFields("http://127.0.0.1:9001/stamped  (straight to the app)")
-	proxied := widget.NewSelectEntry(nil)
-	proxied.SetPlaceHolder("http://127.0.0.1:8080/stamped  (through the proxy)")
+	direct := ui.newStreamFields(compareRoles[0].placeholder)
+	var last []string
+	_ = json.Unmarshal([]byte(ui.app.Preferences().String(prefCompareURLs)), &last)
+	urls := []*keySelectEntry{direct.url}
+	for _, r := range compareRoles[1:] {
+		urls = append(urls, newURLEntry(nil, r.placeholder))
+	}
+	for i, e := range urls {
+		if i < len(last) && last[i] != "" {
+			e.SetText(last[i])
+		}
+	}
+	var items []*widget.FormItem
+	for i, e := range urls {
+		items = append(items, widget.NewFormItem(compareRoles[i].label, e))
+	}
 	hops := widget.NewMultiLineEntry()
 	hops.SetPlaceHolder("a chain: each further hop's URL outwards, one per line")
 	hops.SetMinRowsVisible(2)
 	labels := widget.NewEntry()
 	labels.SetPlaceHolder("origin,nginx,cdn  (names of the hops of a chain, optional)")
-	items := []*widget.FormItem{
-		widget.NewFormItem("Direct URL", direct.url),
-		widget.NewFormItem("Proxied URL", proxied),
+	config := widget.NewEntry()
+	config.SetPlaceHolder("optional: the outer proxy's nginx, HAProxy, Apache or Caddy configuration file")
+	items = append(items,
 		widget.NewFormItem("Further hops", hops),
 		widget.NewFormItem("Hop names", labels),
 		widget.NewFormItem("Method", direct.method),
 		widget.NewFormItem("Headers", direct.headers),
 		widget.NewFormItem("Body", direct.body),
-	}
-	config := widget.NewEntry()
-	config.SetPlaceHolder("optional: the proxy's nginx, HAProxy, Apache or Caddy configuration file")
-	items = append(items, widget.NewFormItem("Proxy config", config))
-	d := dialog.NewForm("Compare direct and proxied", "Compare", "Cancel", items, func(ok bool) {
-		if !ok {
-			return
+		widget.NewFormItem("Proxy config", config))
+	ui.showForm("Compare direct and proxied", "Compare", items, fyne.NewSize(640, 560), func() error {
+		texts := make([]string, len(urls))
+		for i, e := range urls {
+			texts[i] = strings.TrimSpace(e.Text)
 		}
 		more := hopLines(hops.Text)
-		outer := proxied.Text
-		if len(more) > 0 {
-			outer = more[len(more)-1]
-		}
-		cfg, err := lintConfigFile(config.Text, outer)
-		if err == nil && len(more) > 0 {
-			err = ui.CompareChain(direct.form(), append([]string{proxied.Text}, more...), strings.Split(labels.Text, ","))
-		} else if err == nil {
-			err = ui.Compare(direct.form(), proxied.Text)
-		}
+		others := append(slices.Clone(texts[1:]), more...)
+		cfg, err := lintConfigFile(config.Text, others[len(others)-1])
 		if err != nil {
-			dialog.ShowError(err, ui.win)
-			return
+			return err
 		}
-		ui.config.Store(cfg)
-	}, ui.win)
-	d.Resize(fyne.NewSize(640, 560))
-	d.Show()
+		b, _ := json.Marshal(texts)
+		ui.app.Preferences().SetString(prefCompareURLs, string(b))
+		form := direct.form()
+		names := strings.Split(labels.Text, ",")
+		ui.askToReplace("compare", func() {
+			var err error
+			if len(more) > 0 {
+				err = ui.CompareChain(form, others, names)
+			} else {
+				err = ui.CompareURLs(form, others)
+			}
+			if err != nil {
+				dialog.ShowError(err, ui.win)
+				return
+			}
+			ui.config.Store(cfg)
+		})
+		return nil
+	})
 }
 
 // Compare starts a new session with a direct lane (the reference) and a
 // proxied lane sharing the same method, headers and body.
 func (ui *Inspector) Compare(direct streamForm, proxiedURL string) error {
-	proxied := direct
-	proxied.URL = proxiedURL
-	if _, err := proxied.request("proxied"); err != nil {
-		return err
+	return ui.CompareURLs(direct, []string{proxiedURL})
+}
+
+// CompareURLs starts a new session with a direct lane (the reference) and
+// one lane per other URL, all sharing the direct form's method, headers
+// and body. Lanes are named by compareRoles, or "hop N" beyond them.
+func (ui *Inspector) CompareURLs(direct streamForm, others []string) error {
+	forms := []streamForm{direct}
+	for _, u := range others {
+		f := direct
+		f.URL = u
+		forms = append(forms, f)
 	}
-	if _, err := direct.request("direct"); err != nil {
-		return err
+	names := make([]string, len(forms))
+	for i, f := range forms {
+		names[i] = fmt.Sprintf("hop %d", i)
+		if i < len(compareRoles) {
+			names[i] = compareRoles[i].name
+		}
+		if _, err := f.request(names[i]); err != nil {
+			return fmt.Errorf("%s: %w", names[i], err)
+		}
 	}
 	ui.setSession(inspector.NewSession(inspector.Limits{}), "compare")
-	ref, err := ui.AddStream(direct, "direct")
-	if err != nil {
-		return err
+	for i, f := range forms {
+		id, err := ui.AddStream(f, names[i])
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			ui.setReference(id)
+		}
 	}
-	if _, err := ui.AddStream(proxied, "proxied"); err != nil {
-		return err
-	}
-	ui.setReference(ref)
 	return nil
 }

@@ -49,10 +49,7 @@ var _ proxytap.LaneHolder = currentSession{}
 // StartTap starts a tap proxy: reverse when upstream is set, forward
 // (with HTTPS interception) otherwise.
 func (ui *Inspector) StartTap(listen, upstream string, exclude []string, keepSecrets bool) (*tapRunner, error) {
-	if ui.tap != nil {
-		ui.tap.stopNow()
-		ui.tap = nil
-	}
+	ui.stopTap()
 	t, err := proxytap.New(proxytap.Config{Upstream: upstream, Recorder: currentSession{ui}, Exclude: exclude, KeepSecrets: keepSecrets})
 	if err != nil {
 		return nil, err
@@ -63,6 +60,7 @@ func (ui *Inspector) StartTap(listen, upstream string, exclude []string, keepSec
 	}
 	ui.tap = &tapRunner{tap: t, addr: addr.String(), stop: t.Stop}
 	ui.keepSecrets = keepSecrets
+	ui.updateTapButton()
 	return ui.tap, nil
 }
 
@@ -71,11 +69,11 @@ func (ui *Inspector) StartTap(listen, upstream string, exclude []string, keepSec
 func (ui *Inspector) ShowTap() {
 	mode := widget.NewRadioGroup([]string{"Reverse (browser opens the tap's address)", "Forward (browser uses the tap as its proxy)"}, nil)
 	mode.SetSelected(mode.Options[0])
-	listen := widget.NewEntry()
+	listen := newKeyEntry()
 	listen.SetText(proxytap.DefaultListen)
-	upstream := widget.NewEntry()
+	upstream := newKeyEntry()
 	upstream.SetPlaceHolder("http://127.0.0.1:8080  (your site)")
-	exclude := widget.NewEntry()
+	exclude := newKeyEntry()
 	exclude.SetPlaceHolder("hosts to tunnel untouched, comma-separated")
 	keep := widget.NewCheck("Keep Authorization and Cookie values in saved sessions", nil)
 	mode.OnChanged = func(s string) {
@@ -99,16 +97,12 @@ func (ui *Inspector) ShowTap() {
 	if ui.tap != nil {
 		confirm = "Restart tap"
 	}
-	d := dialog.NewForm("Tap a browser's streams", confirm, "Cancel", items, func(ok bool) {
-		if !ok {
-			return
-		}
+	ui.showForm("Tap a browser's streams", confirm, items, fyne.NewSize(640, 420), func() error {
 		up := ""
 		if mode.Selected == mode.Options[0] {
 			up = strings.TrimSpace(upstream.Text)
 			if up == "" {
-				dialog.ShowError(fmt.Errorf("reverse mode needs the upstream URL of your site"), ui.win)
-				return
+				return &fieldError{field: upstream, err: fmt.Errorf("reverse mode needs the upstream URL of your site")}
 			}
 		}
 		var ex []string
@@ -119,13 +113,11 @@ func (ui *Inspector) ShowTap() {
 		}
 		t, err := ui.StartTap(strings.TrimSpace(listen.Text), up, ex, keep.Checked)
 		if err != nil {
-			dialog.ShowError(err, ui.win)
-			return
+			return &fieldError{field: listen, err: err}
 		}
 		ui.showTapRunning(t)
-	}, ui.win)
-	d.Resize(fyne.NewSize(640, 420))
-	d.Show()
+		return nil
+	})
 }
 
 // showTapRunning tells the user how to point the browser at the tap and,

@@ -1,6 +1,8 @@
 package gui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 
@@ -39,10 +41,16 @@ func (t *timelineView) reset() {
 func (t *timelineView) update(snap *inspector.Snapshot, a *analysis) {
 	t.data.Title = t.ui.name
 	t.data.Snapshot = snap
-	t.data.Delays, t.data.Matches, t.data.Findings = a.delays, a.matches, a.findings
+	t.data.Delays, t.data.MatchesByLane, t.data.Findings = a.delays, a.matches, a.findings
 	t.data.RefLane = a.refLane
 	if t.data.RefLane == 0 {
 		t.data.RefLane = t.ui.reference(snap)
+	}
+	// A session something records into runs up to now: a request still
+	// waiting for its headers is drawn as such up to the present.
+	t.data.Now = 0
+	if len(t.ui.subs) > 0 || t.ui.tap != nil {
+		t.data.Now = snap.Taken
 	}
 	t.widget.SetData(t.data)
 }
@@ -55,6 +63,37 @@ func (t *timelineView) highlight(refs []diagnose.EventRef) {
 	t.widget.Refresh()
 }
 
+// focus zooms the timeline to a set of events (a finding's), with a
+// margin either side, and scrolls the first one's lane into view.
+func (t *timelineView) focus(refs []diagnose.EventRef) {
+	snap := t.data.Snapshot
+	if snap == nil || len(refs) == 0 {
+		return
+	}
+	first, last := time.Duration(-1), time.Duration(0)
+	for _, r := range refs {
+		l := snap.Lane(r.Lane)
+		if l == nil {
+			continue
+		}
+		i := int(r.Seq - l.DroppedEvents)
+		if i < 0 || i >= l.Len() {
+			continue
+		}
+		at := l.Arrival(i)
+		if first < 0 || at < first {
+			first = at
+		}
+		last = max(last, at)
+	}
+	if first < 0 {
+		return
+	}
+	pad := max((last-first)/10, 250*time.Millisecond)
+	t.widget.SetRange(first-pad, last+pad)
+	t.widget.ShowLane(refs[0].Lane)
+}
+
 func (t *timelineView) selectEvent(lane int, seq int64) {
 	t.widget.Select(diagnose.EventRef{Lane: lane, Seq: seq})
 }
@@ -63,6 +102,6 @@ func (t *timelineView) selectEvent(lane int, seq int64) {
 // must not be drawn by two goroutines, and the copy has its own index.
 func (t *timelineView) exportData() *timeline.Data {
 	d := *t.data
-	return &timeline.Data{Title: d.Title, Snapshot: d.Snapshot, Delays: d.Delays, Matches: d.Matches,
-		Findings: d.Findings, Highlight: d.Highlight, Selected: d.Selected, RefLane: d.RefLane}
+	return &timeline.Data{Title: d.Title, Snapshot: d.Snapshot, Delays: d.Delays, Matches: d.Matches, MatchesByLane: d.MatchesByLane,
+		Findings: d.Findings, Highlight: d.Highlight, Selected: d.Selected, RefLane: d.RefLane, Now: d.Now}
 }

@@ -34,6 +34,7 @@ type Inspector struct {
 
 	snap   *inspector.Snapshot
 	result analysis
+	live   liveDelays // per-event delays, measured as events arrive
 
 	lanes    *lanePanel
 	timeline *timelineView
@@ -45,6 +46,18 @@ type Inspector struct {
 
 	requestsTab *container.TabItem
 	status      *widget.Label
+	tapButton   *widget.Button
+	loading     *loadingState
+
+	// savedEvents is the event count of the session when it was last
+	// saved or loaded: more events than that are unsaved.
+	savedEvents int64
+
+	shortcuts map[string]func() // by shortcut name, for text fields to pass on
+
+	// onFrame, if set, is called after each refresh is shown (tests count
+	// refreshes with it). nil means nothing is called.
+	onFrame func(frame)
 
 	autoRefresh bool // run a refresh loop per session
 	keepSecrets bool // save header secrets (chosen when starting the tap)
@@ -70,6 +83,7 @@ func newInspector(a fyne.App, w fyne.Window, autoRefresh bool) *Inspector {
 	ui.findings = newFindingPanel(ui)
 	ui.status = widget.NewLabel("")
 	ui.status.Truncation = fyne.TextTruncateEllipsis
+	ui.loading = newLoadingState(ui)
 
 	ui.requests = newRequestPanel()
 	ui.requestsTab = container.NewTabItemWithIcon("Requests", theme.ListIcon(), ui.requests.object())
@@ -79,12 +93,13 @@ func newInspector(a fyne.App, w fyne.Window, autoRefresh bool) *Inspector {
 		ui.requestsTab,
 	)
 	bottom := container.NewHSplit(ui.events.object(), ui.tabs)
-	bottom.SetOffset(0.58)
+	bottom.SetOffset(0.5)
 	centre := container.NewVSplit(ui.timeline.object(), bottom)
-	centre.SetOffset(0.55)
+	centre.SetOffset(0.5)
 	main := container.NewHSplit(ui.lanes.object(), centre)
 	main.SetOffset(0.2)
-	w.SetContent(container.NewBorder(ui.toolbar(), ui.status, nil, nil, main))
+	statusBar := container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(220, 20), ui.loading.bar), ui.status)
+	w.SetContent(container.NewBorder(ui.toolbar(), statusBar, nil, nil, main))
 	ui.addShortcuts()
 	ui.setSession(inspector.NewSession(inspector.Limits{}), "")
 	return ui
@@ -98,12 +113,13 @@ func (ui *Inspector) toolbar() fyne.CanvasObject {
 		btn.Importance = widget.LowImportance
 		return btn
 	}
-	demoBtn := b("Demo", theme.MediaPlayIcon(), ui.StartDemo)
+	demoBtn := b("Demo", theme.MediaPlayIcon(), func() { ui.askToReplace("the demo", ui.StartDemo) })
 	demoBtn.Importance = widget.HighImportance
+	ui.tapButton = b("Tap", theme.ComputerIcon(), ui.tapAction)
 	return container.NewHBox(
 		b("Add stream", theme.ContentAddIcon(), ui.ShowAddStream),
 		b("Compare", theme.ViewRefreshIcon(), ui.ShowCompare),
-		b("Tap", theme.ComputerIcon(), ui.ShowTap),
+		ui.tapButton,
 		demoBtn,
 		widget.NewSeparator(),
 		b("Open", theme.FolderOpenIcon(), ui.ShowOpen),
@@ -132,11 +148,14 @@ func (ui *Inspector) Close() {
 }
 
 // setSession replaces the session on display, stopping the old one's
-// subscriptions, and starts the refresh loop for the new one.
+// subscriptions and any tap (which records into the session shown, and
+// must not pour live traffic into the next), and starts the refresh loop
+// for the new one. The new session counts as saved until it records.
 func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	if ui.stop != nil {
 		ui.stop()
 	}
+	ui.stopTap()
 	ctx, cancel := context.WithCancel(context.Background())
 	ui.ctx, ui.stop = ctx, cancel
 	ui.sess, ui.name = s, name
@@ -146,11 +165,14 @@ func (ui *Inspector) setSession(s *inspector.Session, name string) {
 	ui.chain.Store(nil)
 	ui.config.Store(nil)
 	ui.snap, ui.result = s.Snapshot(), analysis{}
+	ui.markSaved(ui.snap)
+	ui.live.reset()
 	ui.events.reset()
 	ui.detail.clear()
 	ui.timeline.reset()
 	ui.lanes.reset()
-	ui.apply(s, ui.snap, &ui.result, nil)
+	ui.findings.set(nil)
+	ui.apply(s, frame{snap: ui.snap, figures: true})
 	title := "SSE Inspector"
 	if name != "" {
 		title += " — " + name

@@ -21,16 +21,42 @@ type Data struct {
 	// Delays are the per-event delays by lane ID, each in arrival order.
 	Delays map[int][]diagnose.Delay
 	// Matches pair events with the same event on the reference lane.
-	Matches  []diagnose.Match
-	Findings []diagnose.Finding
+	Matches []diagnose.Match
+	// MatchesByLane, when not nil, holds the matches by lane ID, each in
+	// seq order, and is used instead of Matches (a live measurement keeps
+	// them so, and the timeline then needs no copy).
+	MatchesByLane map[int][]diagnose.Match
+	Findings      []diagnose.Finding
 	// Highlight marks events (for instance a finding's evidence).
 	Highlight []diagnose.EventRef
 	// Selected is the selected event; a zero Lane means none.
 	Selected diagnose.EventRef
 	// RefLane is the lane ID of the reference lane; 0 means none.
 	RefLane int
+	// Now is the present of a live session, in session time: connections
+	// still open are drawn up to it. 0 for a recording, whose open
+	// connections end at their lane's last recorded time.
+	Now time.Duration
 
 	idx *index
+}
+
+// hasMatches reports whether d pairs any events.
+func (d *Data) hasMatches() bool {
+	for _, ms := range d.MatchesByLane {
+		if len(ms) > 0 {
+			return true
+		}
+	}
+	return len(d.Matches) > 0
+}
+
+// laneMatches returns a lane's matches sorted by seq.
+func (d *Data) laneMatches(idx *index, lane int) []diagnose.Match {
+	if d.MatchesByLane != nil {
+		return d.MatchesByLane[lane]
+	}
+	return idx.matchesOf(d.Matches, lane)
 }
 
 // DelaysByLane groups delays by lane ID, keeping their order.
@@ -53,6 +79,12 @@ type View struct {
 	// Hover is the pointer position when Hovering.
 	Hover    plot.Point
 	Hovering bool
+	// Dark draws on a dark background, to match a dark desktop theme;
+	// exports are light unless asked.
+	Dark bool
+	// FirstLane is the first stream lane shown (from 0) when there are
+	// more lanes than the height holds; the drawing keeps it in range.
+	FirstLane int
 }
 
 // FitView returns a view of the whole session at the given size.
@@ -66,7 +98,7 @@ func FitView(d *Data, width, height float64) View {
 func FitRange(d *Data) (from, to time.Duration) {
 	var end time.Duration
 	if d != nil && d.Snapshot != nil {
-		end = d.Snapshot.End()
+		end = max(d.Snapshot.End(), d.Now)
 	}
 	end += end / 40
 	if end < time.Second {
@@ -84,6 +116,17 @@ func (v View) span() time.Duration {
 		return v.To - v.From
 	}
 	return MinSpan
+}
+
+// PlotX returns the left and right edges of the time plot: left of it
+// are the lane names.
+func (v View) PlotX() (x0, x1 float64) { return v.plotX() }
+
+// LanesShown returns how many stream lanes a view of d shows and how many
+// there are.
+func LanesShown(d *Data, v View) (shown, total int) {
+	L := layoutOf(d, v)
+	return len(L.bands), L.totalLanes
 }
 
 // plotX returns the left and right edges of the time plot.

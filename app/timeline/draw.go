@@ -20,6 +20,14 @@ func Draw(c plot.Canvas, d *Data, v View) {
 	if d == nil {
 		d = &Data{}
 	}
+	drawMu.Lock()
+	defer func() {
+		lightPalette.use() // the colors outside a drawing stay the light ones
+		drawMu.Unlock()
+	}()
+	if v.Dark {
+		darkPalette.use()
+	}
 	L := layoutOf(d, v)
 	idx := d.index()
 
@@ -57,6 +65,7 @@ func Draw(c plot.Canvas, d *Data, v View) {
 		drawTicks(c, L, b, li)
 		drawBursts(c, d, L, b, li, idx)
 		drawReconnects(c, L, b)
+		drawPhases(c, d, L, b)
 		drawSelection(c, d, L, b, li, idx)
 		c.Pop()
 		drawGutter(c, d, L, b, li)
@@ -84,7 +93,7 @@ func drawTitle(c plot.Canvas, d *Data, L *layout) {
 	}
 	laneCount := plural(lanes, "lane")
 	if L.hiddenLanes > 0 {
-		laneCount += fmt.Sprintf(" (%d shown)", lanes-L.hiddenLanes)
+		laneCount += fmt.Sprintf(" (%d–%d shown; scroll over the names for the others)", L.firstLane+1, L.firstLane+len(L.bands))
 	}
 	if d.Snapshot != nil && len(d.Snapshot.Lanes) > lanes {
 		laneCount += fmt.Sprintf(" · %s", plural(len(d.Snapshot.Lanes)-lanes, "other request"))
@@ -154,6 +163,14 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 		hasGap = hasGap || len(gaps(l)) > 0
 		hasBurst = hasBurst || len(idx.lane(l).bursts) > 0
 	}
+	if hasWaits(d, L) {
+		item("waiting for response headers", func(x float64) {
+			c.SetColor(colWaiting)
+			c.FillRect(plot.R(x, y-6, x+14, y-3))
+			c.SetColor(colWaitingFill)
+			c.FillRect(plot.R(x, y-3, x+14, y+6))
+		})
+	}
 	if hasGap {
 		item("disconnected", func(x float64) {
 			c.SetColor(colGap)
@@ -176,7 +193,7 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 			drawBracket(c, x+1, x+13, y+3, colBurst)
 		})
 	}
-	if len(d.Matches) > 0 {
+	if d.hasMatches() {
 		item("same event on the reference lane", func(x float64) {
 			c.SetColor(plot.WithAlpha(colMatch, 1))
 			c.Line(x+1, y-6, x+13, y+6)
@@ -265,11 +282,7 @@ func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex) {
 	c.SetColor(b.color)
 	c.FillRect(plot.R(x, y+2, x+10, y+12))
 	c.SetColor(colText)
-	name := l.Info.Name
-	if name == "" {
-		name = fmt.Sprintf("lane %d", l.Info.ID)
-	}
-	c.Text(x+16, y, truncate(c, name, fontLane, maxW-16), fontLane, plot.TopLeft)
+	c.Text(x+16, y, truncate(c, b.label, fontLane, maxW-16), fontLane, plot.TopLeft)
 	if b.rect.Dy() < 48 {
 		return
 	}

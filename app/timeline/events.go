@@ -83,11 +83,18 @@ func drawBursts(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex, idx *
 		return
 	}
 	di := idx.delaysOf(b.lane.Info.ID, d.Delays[b.lane.Info.ID])
+	least := flaggedBurst(d, li, idx, b.lane.Info.ID, false)
+	if denseBursts(li.bursts, k0, k1, least, b.rect.Dx()) {
+		least = flaggedBurst(d, li, idx, b.lane.Info.ID, true)
+	}
 	brackets := float64(k1-k0) <= b.rect.Dx()/6 && b.bursts.Dy() >= 10
 	lastCol := math.MinInt
 	labelRight := math.Inf(-1)
 	for k := k0; k < k1; k++ {
 		bu := li.bursts[k]
+		if bu.count() < least {
+			continue
+		}
 		x := L.xm.x(time.Duration(bu.at))
 		col := int(math.Floor(x))
 		if col != lastCol {
@@ -134,6 +141,59 @@ func drawBursts(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex, idx *
 		c.Text(lx, ly, label, fontSmall, plot.Center)
 		labelRight = lx + w/2
 	}
+}
+
+// Where reads that complete several events are frequent (a fast stream
+// read in buffer-sized gulps), marking each would draw a solid bar; they
+// are flagged only where they say something: beyond what the reference
+// lane shows, or, when still too many to mark, beyond the lane's own
+// usual size.
+const (
+	burstsUsual      = 0.3 // share of events in bursts above which bursts are a lane's pattern
+	burstsDifferBy   = 0.25
+	burstsStandOutBy = 4.0 // a burst this many times the usual size stands out
+	burstMarkSpacing = 6   // pixels per mark below which marks are too dense
+)
+
+// flaggedBurst is the smallest burst (in events) worth marking on a lane;
+// dense says the bursts that qualify otherwise are too many for the view.
+func flaggedBurst(d *Data, li *laneIndex, idx *index, lane int, dense bool) int {
+	share, mean := li.burstShare()
+	least := 2
+	if ref := d.Snapshot.Lane(d.RefLane); ref != nil && d.RefLane != lane {
+		refShare, refMean := idx.lane(ref).burstShare()
+		if share > refShare+burstsDifferBy || (share >= burstsUsual && mean > 2*refMean) {
+			// This lane's gulps are what sets it apart from the
+			// reference: mark those larger than the reference's.
+			least = max(2, int(math.Ceil(2*refMean)))
+			if !dense || refShare < burstsUsual {
+				return least
+			}
+		}
+	}
+	if !dense {
+		return least
+	}
+	// The lane's own pattern: only the rare, much larger gulps stand out.
+	return max(least, 3, int(math.Ceil(burstsStandOutBy*mean)), li.rareBurst())
+}
+
+// denseBursts reports whether the bursts of at least least events among
+// bursts[k0:k1] are too many to mark one by one in width pixels.
+func denseBursts(bursts []burst, k0, k1, least int, width float64) bool {
+	limit := int(width / burstMarkSpacing)
+	if k1-k0 <= limit {
+		return false
+	}
+	n := 0
+	for _, bu := range bursts[k0:k1] {
+		if bu.count() >= least {
+			if n++; n > limit {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // drawBracketUp draws a bracket whose feet point up to the tick row at y.

@@ -131,11 +131,10 @@ func Readout(d *Data, lane, index int) []string {
 		return nil
 	}
 	ev := l.Event(index)
-	name := l.Info.Name
-	if name == "" {
-		name = fmt.Sprintf("lane %d", l.Info.ID)
-	}
-	lines := []string{fmt.Sprintf("%s · event #%d", name, ev.Seq)}
+	// The lane as the gutter names it, the event as the table and the
+	// detail number it (from 1).
+	name := LaneLabels(streamLanes(d))[l.Info.ID]
+	lines := []string{fmt.Sprintf("%s · event #%d", name, ev.Seq+1)}
 	head := fmt.Sprintf("arrived %s", fmtTime(ev.Arrival, time.Minute))
 	if ev.ID != "" {
 		head += " · id " + clip(ev.ID, 24)
@@ -162,9 +161,9 @@ func Readout(d *Data, lane, index int) []string {
 		}
 	}
 	if bu, ok := idx.lane(l).burstOf(index); ok {
-		lines = append(lines, fmt.Sprintf("read #%d completed %d events", ev.LastRead, bu.count()))
+		lines = append(lines, fmt.Sprintf("read #%d completed %d events", ev.LastRead+1, bu.count()))
 	} else {
-		lines = append(lines, fmt.Sprintf("completed by read #%d", ev.LastRead))
+		lines = append(lines, fmt.Sprintf("completed by read #%d", ev.LastRead+1))
 	}
 	return lines
 }
@@ -218,7 +217,7 @@ func drawReadout(c plot.Canvas, d *Data, L *layout, idx *index, lane, i int) {
 	c.FillRect(plot.R(bx, by, bx+3, by+bh))
 	for k, s := range lines {
 		f := fontLabel
-		c.SetColor(plot.Hex("#cbd5e1"))
+		c.SetColor(colTooltipText2)
 		if k == 0 {
 			f = fontBold
 			c.SetColor(colBackground)

@@ -59,7 +59,7 @@ func TestReadout(t *testing.T) {
 	d := fixtureData(fixture.Buffered())
 	lines := Readout(d, 2, 5)
 	text := strings.Join(lines, "\n")
-	for _, want := range []string{"via nginx · event #5", "id 6", "delay ", "(reference)", "completed 34 events"} {
+	for _, want := range []string{"via nginx · event #6", "id 6", "delay ", "(reference)", "completed 34 events"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("readout lacks %q:\n%s", want, text)
 		}

@@ -1,6 +1,7 @@
 package timeline
 
 import (
+	"math/bits"
 	"slices"
 	"sort"
 	"time"
@@ -28,9 +29,11 @@ type laneIndex struct {
 
 	arrivals []int64 // arrival of each held event, ns
 	// bursts are the reads that completed two events or more, in order.
-	bursts   []burst
-	runFirst int   // first event of the run completed by runRead
-	runRead  int64 // read that completed the last event
+	bursts      []burst
+	burstEvents int     // events in bursts
+	burstSizes  [33]int // bursts by bits.Len of their event count
+	runFirst    int     // first event of the run completed by runRead
+	runRead     int64   // read that completed the last event
 
 	readAt  []int64 // time of each held read, ns
 	readCum []int64 // decoded bytes received up to and including each held read
@@ -60,6 +63,7 @@ const delayBlock = 32
 type matchIndex struct {
 	src    *diagnose.Match
 	n      int
+	last   diagnose.Match // all[n-1], to recognise an extension
 	byLane map[int][]diagnose.Match
 }
 
@@ -103,8 +107,14 @@ func (li *laneIndex) extend(s *inspector.LaneSnapshot) {
 			if li.runFirst >= 0 && m.LastRead == li.runRead {
 				if i-li.runFirst == 1 {
 					li.bursts = append(li.bursts, burst{first: li.runFirst, last: i, at: int64(m.Arrival)})
+					li.burstEvents += 2
+					li.burstSizes[bits.Len(2)]++
 				} else {
-					li.bursts[len(li.bursts)-1].last = i
+					bu := &li.bursts[len(li.bursts)-1]
+					li.burstSizes[bits.Len(uint(bu.count()))]--
+					bu.last = i
+					li.burstSizes[bits.Len(uint(bu.count()))]++
+					li.burstEvents++
 				}
 			} else {
 				li.runFirst, li.runRead = i, m.LastRead
@@ -140,6 +150,29 @@ func search(a []int64, t int64) int {
 	return lo
 }
 
+// burstShare is the share of the lane's events that came several to a
+// read, and the mean number of events in such a read.
+func (li *laneIndex) burstShare() (share, mean float64) {
+	if len(li.arrivals) == 0 || len(li.bursts) == 0 {
+		return 0, 0
+	}
+	return float64(li.burstEvents) / float64(len(li.arrivals)), float64(li.burstEvents) / float64(len(li.bursts))
+}
+
+// rareBurst is a burst size (a power of two) that at most one burst in
+// 200 of the lane reaches.
+func (li *laneIndex) rareBurst() int {
+	allowed := max(1, len(li.bursts)/200)
+	above := 0
+	for k := len(li.burstSizes) - 1; k > 1; k-- {
+		if above+li.burstSizes[k] > allowed {
+			return 1 << k // the next power of two above this bucket
+		}
+		above += li.burstSizes[k]
+	}
+	return 2
+}
+
 // burstOf returns the burst holding event i, if any.
 func (li *laneIndex) burstOf(i int) (burst, bool) {
 	k := sort.Search(len(li.bursts), func(k int) bool { return li.bursts[k].last >= i })
@@ -158,7 +191,9 @@ func (li *laneIndex) bytesAt(t int64) int64 {
 	return li.readCum[k-1]
 }
 
-// delays returns the up-to-date delay index of a lane.
+// delaysOf returns the up-to-date delay index of a lane. Delays that
+// grew by appending (a live measurement) extend the index; anything else
+// rebuilds it.
 func (x *index) delaysOf(lane int, ds []diagnose.Delay) *delayIndex {
 	if len(ds) == 0 {
 		return nil
@@ -167,23 +202,52 @@ func (x *index) delaysOf(lane int, ds []diagnose.Delay) *delayIndex {
 	if di != nil && di.src == &ds[0] && di.n == len(ds) {
 		return di
 	}
+	if di != nil && di.extends(ds) {
+		di.extend(ds)
+		x.delays[lane] = di
+		return di
+	}
 	di = &delayIndex{src: &ds[0], n: len(ds), delays: ds}
 	if !slices.IsSortedFunc(ds, func(a, b diagnose.Delay) int { return cmpDur(a.Arrival, b.Arrival) }) {
 		di.delays = slices.Clone(ds)
 		slices.SortStableFunc(di.delays, func(a, b diagnose.Delay) int { return cmpDur(a.Arrival, b.Arrival) })
 	}
-	nb := (len(ds) + delayBlock - 1) / delayBlock
-	di.blockMin, di.blockMax = make([]int64, nb), make([]int64, nb)
-	for b := 0; b < nb; b++ {
-		lo, hi := b*delayBlock, min((b+1)*delayBlock, len(ds))
+	di.blockMin, di.blockMax = nil, nil
+	di.fillBlocks(0)
+	x.delays[lane] = di
+	return di
+}
+
+// extends reports whether ds is the indexed delays (kept in their own
+// order) with more appended in arrival order.
+func (di *delayIndex) extends(ds []diagnose.Delay) bool {
+	n := di.n
+	if len(ds) <= n || len(di.delays) != n || di.src != &di.delays[0] || ds[n-1] != di.delays[n-1] {
+		return false
+	}
+	return ds[n].Arrival >= ds[n-1].Arrival &&
+		slices.IsSortedFunc(ds[n:], func(a, b diagnose.Delay) int { return cmpDur(a.Arrival, b.Arrival) })
+}
+
+// extend takes the appended delays, recomputing only the blocks they touch.
+func (di *delayIndex) extend(ds []diagnose.Delay) {
+	from := di.n / delayBlock
+	di.src, di.n, di.delays = &ds[0], len(ds), ds
+	di.blockMin, di.blockMax = di.blockMin[:from], di.blockMax[:from]
+	di.fillBlocks(from)
+}
+
+// fillBlocks computes the minimum and maximum of blocks from on.
+func (di *delayIndex) fillBlocks(from int) {
+	nb := (len(di.delays) + delayBlock - 1) / delayBlock
+	for b := from; b < nb; b++ {
+		lo, hi := b*delayBlock, min((b+1)*delayBlock, len(di.delays))
 		mn, mx := int64(di.delays[lo].Delay), int64(di.delays[lo].Delay)
 		for _, e := range di.delays[lo+1 : hi] {
 			mn, mx = min(mn, int64(e.Delay)), max(mx, int64(e.Delay))
 		}
-		di.blockMin[b], di.blockMax[b] = mn, mx
+		di.blockMin, di.blockMax = append(di.blockMin, mn), append(di.blockMax, mx)
 	}
-	x.delays[lane] = di
-	return di
 }
 
 // search returns the first delay arriving at or after t.
@@ -210,24 +274,40 @@ func (di *delayIndex) rangeMinMax(lo, hi int) (mn, mx int64) {
 	return mn, mx
 }
 
-// matchesOf returns a lane's matches sorted by seq.
+// matchesOf returns a lane's matches sorted by seq. Matches that grew by
+// appending (a live measurement) extend the index; anything else rebuilds
+// it.
 func (x *index) matchesOf(all []diagnose.Match, lane int) []diagnose.Match {
 	if len(all) == 0 {
 		return nil
 	}
-	if x.matches == nil || x.matches.src != &all[0] || x.matches.n != len(all) {
-		mi := &matchIndex{src: &all[0], n: len(all), byLane: map[int][]diagnose.Match{}}
-		for _, m := range all {
-			mi.byLane[m.Lane] = append(mi.byLane[m.Lane], m)
-		}
-		for _, ms := range mi.byLane {
-			if !slices.IsSortedFunc(ms, cmpSeq) {
-				slices.SortFunc(ms, cmpSeq)
-			}
-		}
+	mi := x.matches
+	switch {
+	case mi != nil && mi.src == &all[0] && mi.n == len(all):
+	case mi != nil && len(all) > mi.n && all[mi.n-1] == mi.last:
+		mi.add(all[mi.n:])
+		mi.src, mi.n, mi.last = &all[0], len(all), all[len(all)-1]
+	default:
+		mi = &matchIndex{src: &all[0], n: len(all), last: all[len(all)-1], byLane: map[int][]diagnose.Match{}}
+		mi.add(all)
 		x.matches = mi
 	}
-	return x.matches.byLane[lane]
+	return mi.byLane[lane]
+}
+
+// add files matches by lane, keeping each lane's sorted by seq.
+func (mi *matchIndex) add(ms []diagnose.Match) {
+	touched := map[int]bool{}
+	for _, m := range ms {
+		l := mi.byLane[m.Lane]
+		if n := len(l); n > 0 && l[n-1].Seq > m.Seq {
+			touched[m.Lane] = true
+		}
+		mi.byLane[m.Lane] = append(l, m)
+	}
+	for lane := range touched {
+		slices.SortFunc(mi.byLane[lane], cmpSeq)
+	}
 }
 
 func cmpSeq(a, b diagnose.Match) int {

@@ -123,3 +123,31 @@ func TestDelayRangeMinMax(t *testing.T) {
 		t.Error("unsorted delays not sorted into a copy")
 	}
 }
+
+// TestGrowingAnalysesExtendTheIndex: delays and matches that grow by
+// appending, as a live measurement hands them over, give the same index
+// as one built from scratch.
+func TestGrowingAnalysesExtendTheIndex(t *testing.T) {
+	var ds []diagnose.Delay
+	var ms []diagnose.Match
+	x := &index{delays: map[int]*delayIndex{}}
+	for i := 0; i < 300; i++ {
+		ds = append(ds, diagnose.Delay{Lane: 2, Seq: int64(i), Arrival: time.Duration(i) * time.Millisecond, Delay: time.Duration((i*37)%101) * time.Millisecond})
+		ms = append(ms, diagnose.Match{Lane: 2 + i%2, Seq: int64(i / 2), RefLane: 1, RefSeq: int64(i)})
+		if i%7 == 0 {
+			x.delaysOf(2, ds)
+			x.matchesOf(ms, 2)
+		}
+	}
+	grown := x.delaysOf(2, ds)
+	fresh := (&index{delays: map[int]*delayIndex{}}).delaysOf(2, ds)
+	if !slices.Equal(grown.blockMin, fresh.blockMin) || !slices.Equal(grown.blockMax, fresh.blockMax) || len(grown.delays) != 300 {
+		t.Fatalf("extended delay index differs from a fresh one")
+	}
+	for lane := 2; lane <= 3; lane++ {
+		got, want := x.matchesOf(ms, lane), (&index{}).matchesOf(ms, lane)
+		if !slices.Equal(got, want) || len(got) != 150 {
+			t.Fatalf("lane %d: extended matches (%d) differ from fresh ones (%d)", lane, len(got), len(want))
+		}
+	}
+}

@@ -48,11 +48,14 @@ type layout struct {
 	shownFindings int
 	bands         []band
 	hiddenLanes   int
+	firstLane     int // index among the stream lanes of the first band
+	totalLanes    int
 }
 
 // band is one lane's row.
 type band struct {
 	lane        *inspector.LaneSnapshot
+	label       string // the lane's distinct name
 	color       color.NRGBA
 	rect        plot.Rect // the whole band over the plot's x range
 	labels      plot.Rect // disconnect and reconnect labels
@@ -102,10 +105,16 @@ func layoutOf(d *Data, v View) *layout {
 	if fit < 1 {
 		fit = 1
 	}
+	L.totalLanes = n
 	if n > fit {
+		// Too many lanes for the height: show fit of them from the one
+		// the view scrolled to.
 		L.hiddenLanes = n - fit
+		L.firstLane = max(0, min(v.FirstLane, n-fit))
+		lanes = lanes[L.firstLane : L.firstLane+fit]
 		n = fit
 	}
+	labels := LaneLabels(streamLanes(d))
 	bandH := (L.plot.Dy() - bandGap*float64(n-1)) / float64(n)
 	refPos := -1
 	for i := 0; i < n; i++ {
@@ -115,7 +124,7 @@ func layoutOf(d *Data, v View) *layout {
 	}
 	for i := 0; i < n; i++ {
 		top := L.plot.Min.Y + float64(i)*(bandH+bandGap)
-		b := band{lane: lanes[i], color: laneColor(i), rect: plot.R(x0, top, x1, top+bandH)}
+		b := band{lane: lanes[i], label: labels[lanes[i].Info.ID], color: laneColor(L.firstLane + i), rect: plot.R(x0, top, x1, top+bandH)}
 		// The tick row faces the reference lane, so that the lines joining
 		// matched events stay short.
 		b.ticksBottom = refPos >= 0 && (i < refPos || (i == refPos && refPos < n-1))

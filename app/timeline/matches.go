@@ -17,7 +17,7 @@ import (
 // wedge anyway, so that run is drawn as one translucent triangle with its
 // outer lines: the cost then follows the number of bursts, not of events.
 func drawMatches(c plot.Canvas, d *Data, L *layout, idx *index) {
-	if len(d.Matches) == 0 {
+	if !d.hasMatches() {
 		return
 	}
 	v := L.v
@@ -30,7 +30,7 @@ func drawMatches(c plot.Canvas, d *Data, L *layout, idx *index) {
 		if b.lane.Info.ID == d.RefLane {
 			continue
 		}
-		ms := idx.matchesOf(d.Matches, b.lane.Info.ID)
+		ms := d.laneMatches(idx, b.lane.Info.ID)
 		if len(ms) == 0 {
 			continue
 		}

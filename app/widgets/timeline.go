@@ -10,10 +10,12 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sseinspector/sseinspector/app/plot"
 	"github.com/sseinspector/sseinspector/app/timeline"
+	"github.com/sseinspector/sseinspector/inspector"
 )
 
 // Timeline shows a session's per-event timeline. Scrolling zooms around
@@ -33,7 +35,9 @@ type Timeline struct {
 
 	data     *timeline.Data
 	from, to time.Duration // visible range
-	follow   bool
+	follow   bool          // the view keeps the end of a live session in sight
+	lane     int           // the first lane shown, when not all fit
+	fitted   bool          // the view shows the whole session
 	hover    fyne.Position
 	hovering bool
 }
@@ -54,7 +58,7 @@ const zoomPerScroll = 0.85
 // NewTimeline returns a timeline of d showing the whole session and
 // following it.
 func NewTimeline(d *timeline.Data) *Timeline {
-	t := &Timeline{data: d, follow: true}
+	t := &Timeline{data: d, follow: true, fitted: true}
 	t.from, t.to = timeline.FitRange(d)
 	t.ExtendBaseWidget(t)
 	return t
@@ -66,16 +70,14 @@ func (t *Timeline) Data() *timeline.Data { return t.data }
 // SetData replaces the data shown, typically with a newer snapshot of a
 // live session (pass the same *Data with its Snapshot replaced to keep its
 // index). While following, the view moves to keep the session's end in
-// sight: the whole session when the view started at zero, else the same
-// span ending at the session's end.
+// sight: the whole session when it showed the whole session, else the
+// same span ending at the session's end.
 func (t *Timeline) SetData(d *timeline.Data) {
 	t.data = d
 	if t.follow {
-		from, to := timeline.FitRange(d)
-		if span := t.to - t.from; t.from > from && span < to-from {
-			from = to - span
-		}
-		t.from, t.to = from, to
+		t.from, t.to = t.followRange()
+	} else {
+		t.from, t.to = t.clampRange(t.from, t.to)
 	}
 	t.Refresh()
 }
@@ -83,12 +85,14 @@ func (t *Timeline) SetData(d *timeline.Data) {
 // Range returns the visible time range.
 func (t *Timeline) Range() (from, to time.Duration) { return t.from, t.to }
 
-// SetRange shows the given time range and stops following.
+// SetRange shows the given time range, within the session, and stops
+// following.
 func (t *Timeline) SetRange(from, to time.Duration) {
 	if to <= from {
 		return
 	}
-	t.from, t.to, t.follow = from, to, false
+	t.from, t.to = t.clampRange(from, to)
+	t.follow, t.fitted = false, false
 	t.Refresh()
 }
 
@@ -98,7 +102,7 @@ func (t *Timeline) Following() bool { return t.follow }
 // Fit shows the whole session and resumes following it.
 func (t *Timeline) Fit() {
 	t.from, t.to = timeline.FitRange(t.data)
-	t.follow = true
+	t.follow, t.fitted = true, true
 	t.Refresh()
 }
 
@@ -110,24 +114,64 @@ func (t *Timeline) Selected() diagnose.EventRef {
 	return t.data.Selected
 }
 
-// Select makes ref the selected event without calling OnSelect.
+// Select makes ref the selected event without calling OnSelect, and
+// scrolls its lane into view.
 func (t *Timeline) Select(ref diagnose.EventRef) {
 	if t.data == nil {
 		return
 	}
 	t.data.Selected = ref
+	t.ShowLane(ref.Lane)
 	t.Refresh()
+}
+
+// ShowLane scrolls the lanes so that the lane with the given ID is shown.
+func (t *Timeline) ShowLane(id int) {
+	shown, _ := timeline.LanesShown(t.data, t.View())
+	if shown == 0 || t.data.Snapshot == nil {
+		return
+	}
+	i := 0
+	for _, l := range t.data.Snapshot.Lanes {
+		if l.Info.Kind == inspector.LaneRequest {
+			continue
+		}
+		if l.Info.ID == id {
+			if i < t.lane || i >= t.lane+shown {
+				t.lane = max(0, i-shown/2)
+			}
+			return
+		}
+		i++
+	}
 }
 
 // View is the timeline.View the widget draws: its range, size and hover.
 func (t *Timeline) View() timeline.View {
 	s := t.Size()
 	return timeline.View{From: t.from, To: t.to, Width: float64(s.Width), Height: float64(s.Height),
-		Hover: plot.Point{X: float64(t.hover.X), Y: float64(t.hover.Y)}, Hovering: t.hovering}
+		Hover: plot.Point{X: float64(t.hover.X), Y: float64(t.hover.Y)}, Hovering: t.hovering, FirstLane: t.lane,
+		Dark: t.darkTheme()}
+}
+
+// darkTheme reports whether the theme the widget is drawn with has a dark
+// background, so the timeline can match it.
+func (t *Timeline) darkTheme() bool {
+	a := fyne.CurrentApp()
+	if a == nil {
+		return false
+	}
+	bg := t.Theme().Color(theme.ColorNameBackground, a.Settings().ThemeVariant())
+	r, g, b, _ := bg.RGBA()
+	return 0.2126*float64(r)+0.7152*float64(g)+0.0722*float64(b) < 0.5*0xffff
 }
 
 // Scrolled zooms around the pointer on vertical scrolling (up zooms in)
-// and pans on horizontal scrolling.
+// and pans on horizontal scrolling; over the lane names, when there are
+// more lanes than fit, vertical scrolling shows the others. The time under the pointer stays put
+// unless the range meets the session's start or end. A view that still
+// shows the session's end keeps following it; one zoomed into the past
+// stays where it is.
 func (t *Timeline) Scrolled(e *fyne.ScrollEvent) {
 	v := t.View()
 	// Some drivers send no position with the event; the pointer is where
@@ -136,23 +180,50 @@ func (t *Timeline) Scrolled(e *fyne.ScrollEvent) {
 	if t.hovering {
 		x = float64(t.hover.X)
 	}
+	if x0, _ := v.PlotX(); x < x0 && e.Scrolled.DY != 0 {
+		t.scrollLanes(e.Scrolled.DY)
+		return
+	}
 	if e.Scrolled.DY != 0 {
 		v = v.Zoom(x, math.Pow(zoomPerScroll, float64(e.Scrolled.DY)/10))
 	}
 	if e.Scrolled.DX != 0 {
 		v = v.Pan(float64(e.Scrolled.DX))
-		t.follow = false
 	}
-	t.from, t.to = v.From, v.To
+	t.moveTo(v.From, v.To)
+}
+
+// scrollLanes shows earlier lanes (scrolling up) or later ones, one per
+// wheel notch, when there are more lanes than the height holds.
+func (t *Timeline) scrollLanes(dy float32) {
+	step := -int(math.Round(float64(dy) / 10))
+	if step == 0 {
+		step = -int(math.Copysign(1, float64(dy)))
+	}
+	shown, total := timeline.LanesShown(t.data, t.View())
+	t.lane = max(0, min(t.lane+step, total-shown))
 	t.Refresh()
 }
 
-// Dragged pans the view with the pointer and stops following.
+// FirstLane is the first lane shown (from 0) when not all lanes fit.
+func (t *Timeline) FirstLane() int { return t.lane }
+
+// moveTo shows a range the user chose, within the session; it follows
+// the session when it shows its end.
+func (t *Timeline) moveTo(from, to time.Duration) {
+	fitFrom, fitTo := timeline.FitRange(t.data)
+	t.from, t.to = t.clampRange(from, to)
+	t.fitted = t.from == fitFrom && t.to == fitTo
+	t.follow = t.reachesEnd(t.to)
+	t.Refresh()
+}
+
+// Dragged pans the view with the pointer; it stops following unless the
+// view still reaches the session's end.
 func (t *Timeline) Dragged(e *fyne.DragEvent) {
 	v := t.View().Pan(float64(e.Dragged.DX))
-	t.from, t.to, t.follow = v.From, v.To, false
 	t.hover, t.hovering = e.Position, true
-	t.Refresh()
+	t.moveTo(v.From, v.To)
 }
 
 // DragEnd ends a pan.

@@ -3,6 +3,7 @@ package widgets
 import (
 	"flag"
 	"image"
+	"image/color"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/sseinspector/sseinspector/app/internal/fixture"
 	"github.com/sseinspector/sseinspector/app/internal/golden"
@@ -24,6 +26,22 @@ import (
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
 
 var size = fyne.NewSize(1000, 600)
+
+// lightApp starts a test app on the light theme, whose timeline is the
+// exports' light drawing.
+func lightApp(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantLight})
+}
+
+// variantTheme is the default theme held to one variant.
+type variantTheme struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (v variantTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return v.Theme.Color(n, v.variant)
+}
 
 func dataOf(f *fixture.Fixture) *timeline.Data {
 	return &timeline.Data{Title: f.Name, Snapshot: f.Session.Snapshot(), Delays: f.DelaysByLane(),
@@ -50,7 +68,7 @@ func window(t *testing.T, w fyne.CanvasObject) fyne.Canvas {
 }
 
 func TestTimelineRendersFixtures(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	for _, f := range fixture.All() {
 		t.Run(f.Name, func(t *testing.T) {
 			d := dataOf(f)
@@ -68,7 +86,7 @@ func TestTimelineRendersFixtures(t *testing.T) {
 }
 
 func TestScrollZoomsAroundPointer(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Buffered()))
 	c := window(t, w)
 	pos := fyne.NewPos(700, 300)
@@ -98,12 +116,15 @@ func TestScrollZoomsAroundPointer(t *testing.T) {
 }
 
 func TestDragPansAndStopsFollowing(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Buffered()))
 	c := window(t, w)
 	if !w.Following() {
 		t.Fatal("a new timeline does not follow")
 	}
+	fitFrom, fitTo := w.Range()
+	test.MoveMouse(c, fyne.NewPos(300, 300))
+	test.Scroll(c, fyne.NewPos(300, 300), 0, 30) // zoom in, into the past
 	from, to := w.Range()
 	v := w.View()
 	perPixel := v.TimeAt(101) - v.TimeAt(1)
@@ -114,16 +135,43 @@ func TestDragPansAndStopsFollowing(t *testing.T) {
 		t.Errorf("range %v..%v after dragging 100 px left from %v..%v, want shifted by %v", f2, t2, from, to, perPixel)
 	}
 	if w.Following() {
-		t.Error("still following after a pan")
+		t.Error("following after a pan that left the session's end out of view")
 	}
 	w.Fit()
-	if f3, t3 := w.Range(); f3 != from || t3 != to || !w.Following() {
+	if f3, t3 := w.Range(); f3 != fitFrom || t3 != fitTo || !w.Following() {
 		t.Errorf("Fit gave %v..%v following=%v", f3, t3, w.Following())
 	}
 }
 
+// TestRangeStaysWithinTheSession checks the zoom-out limit, and that no
+// pan or zoom shows times before the session or far past its data.
+func TestRangeStaysWithinTheSession(t *testing.T) {
+	lightApp(t)
+	w := NewTimeline(dataOf(fixture.Buffered()))
+	c := window(t, w)
+	fitFrom, fitTo := w.Range()
+	end := w.Data().Snapshot.End()
+	test.Scroll(c, fyne.NewPos(500, 300), 0, -50) // zoom far out
+	if from, to := w.Range(); from != fitFrom || to != fitTo {
+		t.Errorf("zoomed out to %v..%v, past the whole session %v..%v", from, to, fitFrom, fitTo)
+	}
+	test.Scroll(c, fyne.NewPos(500, 300), 0, 40)
+	test.Drag(c, fyne.NewPos(400, 300), 5000, 0) // far right: earlier times
+	if from, _ := w.Range(); from < 0 {
+		t.Errorf("range starts at %v, before the session", from)
+	}
+	test.Drag(c, fyne.NewPos(400, 300), -20000, 0) // far left: later times
+	from, to := w.Range()
+	if to > end+(to-from)/20 {
+		t.Errorf("range ends at %v, past the data's end at %v", to, end)
+	}
+	if !w.Following() {
+		t.Error("a view that shows the session's end does not follow it")
+	}
+}
+
 func TestFollowsLiveData(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	s := inspector.NewSession(inspector.Limits{})
 	lane := s.AddLane(inspector.LaneInfo{Name: "live", Kind: inspector.LaneSubscription})
 	conn := lane.StartConn(0, "GET", "http://x/", nil, "")
@@ -134,7 +182,7 @@ func TestFollowsLiveData(t *testing.T) {
 	addEvent(2 * time.Second)
 	d := &timeline.Data{Snapshot: s.Snapshot()}
 	w := NewTimeline(d)
-	window(t, w)
+	c := window(t, w)
 
 	addEvent(20 * time.Second)
 	d.Snapshot = s.Snapshot()
@@ -142,19 +190,35 @@ func TestFollowsLiveData(t *testing.T) {
 	if _, to := w.Range(); to < 20*time.Second {
 		t.Errorf("following view ends at %v, before the new event at 20 s", to)
 	}
-	// After a pan the view stays put.
-	w.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(50, 0)})
+	// Zoomed in at the live end, the view keeps its span and follows,
+	// never showing a range past the data.
+	test.MoveMouse(c, fyne.NewPos(920, 300))
+	test.Scroll(c, fyne.NewPos(920, 300), 0, 30)
 	from, to := w.Range()
+	span := to - from
+	addEvent(30 * time.Second)
+	d.Snapshot = s.Snapshot()
+	w.SetData(d)
+	if f2, t2 := w.Range(); t2-f2 != span || t2 < 30*time.Second || t2 > 30*time.Second+span/20 {
+		t.Errorf("zoomed live view moved to %v..%v, want a %v span ending just past 30 s", f2, t2, span)
+	}
+	// Zoomed into the past, the time under the pointer stays put as data
+	// arrives.
+	pos := fyne.NewPos(300, 300)
+	test.MoveMouse(c, pos)
+	test.Scroll(c, pos, 0, 20)
+	anchor := w.View().TimeAt(float64(pos.X))
+	from, to = w.Range()
 	addEvent(40 * time.Second)
 	d.Snapshot = s.Snapshot()
 	w.SetData(d)
-	if f2, t2 := w.Range(); f2 != from || t2 != to {
-		t.Errorf("view moved to %v..%v after a pan, want %v..%v", f2, t2, from, to)
+	if f2, t2 := w.Range(); f2 != from || t2 != to || w.View().TimeAt(float64(pos.X)) != anchor {
+		t.Errorf("view moved to %v..%v after zooming into the past, want %v..%v", f2, t2, from, to)
 	}
 }
 
 func TestHover(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Clean()))
 	c := window(t, w)
 	test.MoveMouse(c, fyne.NewPos(400, 200))
@@ -182,7 +246,7 @@ func tickOf(t *testing.T, w *Timeline, lane, index int) fyne.Position {
 }
 
 func TestTapSelectsEvent(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Clean()))
 	c := window(t, w)
 	var got []diagnose.EventRef
@@ -203,11 +267,26 @@ func TestTapSelectsEvent(t *testing.T) {
 }
 
 func TestRendersSelectionAndHover(t *testing.T) {
-	test.NewTempApp(t)
+	lightApp(t)
 	w := NewTimeline(dataOf(fixture.Buffered()))
 	c := window(t, w)
 	pos := tickOf(t, w, 2, 40)
 	test.TapCanvas(c, pos)
 	test.MoveMouse(c, pos)
 	golden.Image(t, "testdata/timeline-buffered-selected.png", capture(t, w), *update)
+}
+
+// TestFollowsADarkTheme: on a dark theme the timeline draws dark; an
+// export of the same view stays light unless asked.
+func TestFollowsADarkTheme(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(variantTheme{theme.DefaultTheme(), theme.VariantDark})
+	w := NewTimeline(dataOf(fixture.Clean()))
+	img := capture(t, w)
+	r, g, b, _ := img.At(3, 3).RGBA()
+	if (r+g+b)/3>>8 > 64 {
+		t.Errorf("on a dark theme the timeline's background is %d/255 bright", (r+g+b)/3>>8)
+	}
+	if !w.View().Dark {
+		t.Error("the view is not dark on a dark theme")
+	}
 }
