@@ -17,7 +17,7 @@ func TestCompareChainNamesTheBufferingHop(t *testing.T) {
 	lb := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Global: "    option http-no-delay"})
 	ngx := it.StartNginx(t, it.NginxConfig{Upstream: lb.URL})
 	session := filepath.Join(t.TempDir(), "chain.ssei")
-	code, out, errOut := run(t, "compare", "--duration", "5s", "--json", "-o", session, "--labels", "origin,haproxy,nginx",
+	code, out, errOut := run(t, "compare", "--events", "60", "--duration", "60s", "--json", "-o", session, "--labels", "origin,haproxy,nginx",
 		origin.URL+"/s", lb.URL+"/s", ngx.URL+"/s")
 	if code != ExitFindings {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
