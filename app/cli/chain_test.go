@@ -67,7 +67,7 @@ func TestDiagnoseAndExportACapture(t *testing.T) {
 	ngx := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL})
 	op, np := portOf(t, origin.URL), portOf(t, ngx.URL)
 	dump := it.StartTcpdump(t, "tcp port "+op+" or tcp port "+np)
-	if code, out, errOut := run(t, "watch", "--duration", "5s", "--no-reconnect", ngx.URL+"/s"); code != ExitOK {
+	if code, out, errOut := run(t, "watch", "--max-events", "60", "--duration", "60s", "--no-reconnect", ngx.URL+"/s"); code != ExitOK {
 		t.Fatalf("watch: exit %d\n%s\n%s", code, out, errOut)
 	}
 	dump.WaitQuiet(t)
