@@ -152,8 +152,11 @@ func TestNginxFixedConfigurationsAreClean(t *testing.T) {
 			if d == nil || p == nil || d.Source != diagnose.DelayStamp || p.Source != diagnose.DelayStamp {
 				t.Fatalf("stamp delays not measured: direct %+v proxied %+v", d, p)
 			}
-			if diff := p.P50.Ms() - d.P50.Ms(); diff > 5 || diff < -5 {
-				t.Fatalf("proxied p50 %v vs direct %v: more than a few ms apart", p.P50, d.P50)
+			// Buffering holds events for pages (hundreds of ms); a busy
+			// machine adds a few ms here and there. Within the origin's
+			// 25 ms between events, no event waited for the next.
+			if diff := (p.P50.D() - d.P50.D()).Abs(); diff >= 25*time.Millisecond {
+				t.Fatalf("proxied p50 %v vs direct %v: an event's interval apart or more", p.P50, d.P50)
 			}
 			if r.Lanes["proxied"].Events != 60 {
 				t.Fatalf("proxied got %d events, want 60", r.Lanes["proxied"].Events)
