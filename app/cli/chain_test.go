@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sseinspector/sseinspector/inspector"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
@@ -28,6 +29,11 @@ func TestCompareChainNamesTheBufferingHop(t *testing.T) {
 	}
 	if len(r.Hops) != 3 || r.Hops[1].Label != "haproxy" || r.Hops[2].Label != "nginx" {
 		t.Fatalf("hops %+v", r.Hops)
+	}
+	// The side request naming the outermost proxy is a lane beside the
+	// chain, named after its hop, and no hop.
+	if l := r.Lanes["nginx (side request)"]; l == nil || l.Kind != inspector.LaneRequest || len(r.LaneOrder) != 4 {
+		t.Errorf("side request lane %+v, lanes %v", l, r.LaneOrder)
 	}
 	if got := r.Hops[2].Findings; len(got) != 1 || got[0] != "nginx-buffering" || len(r.Hops[1].Findings) != 0 {
 		t.Errorf("findings by hop: haproxy %v, nginx %v", r.Hops[1].Findings, got)
