@@ -293,8 +293,12 @@ func (ld *loader) loadRead(b []byte) error {
 	if r.Index != l.reads.n || r.Conn < 0 || r.Conn >= len(l.conns) {
 		return fmt.Errorf("lane %d: read %d out of order or on unknown connection", r.Lane, r.Index)
 	}
-	grown := l.reads.append(readRecord{at: int64(r.At), delivered: int64(r.Delivered), conn: uint32(r.Conn), wire: uint32(r.WireSize), size: uint32(r.Size)})
-	l.memory += int64(grown) * readRecordSize
+	if grown := l.reads.append(readRecord{at: int64(r.At), delivered: int64(r.Delivered), conn: uint32(r.Conn), wire: uint32(r.WireSize), size: uint32(r.Size)}); grown > 0 {
+		l.mu.Lock()
+		l.memory += int64(grown) * readRecordSize
+		l.enforceCap()
+		l.mu.Unlock()
+	}
 	return nil
 }
 

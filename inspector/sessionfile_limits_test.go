@@ -46,3 +46,29 @@ func TestLoadAppliesTheLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadKeepsReadsUnderTheCap loads a lane of reads and no events (a
+// stream that never completed one) under a small lane cap: the reads are
+// held to the cap as they load, as in live capture.
+func TestLoadKeepsReadsUnderTheCap(t *testing.T) {
+	const reads = 200000
+	s := NewSession(Limits{})
+	l := s.AddLane(LaneInfo{Name: "unframed", Kind: LaneSubscription, URL: "http://127.0.0.1:1/"})
+	c := l.StartConn(0, "GET", "http://127.0.0.1:1/", nil, "")
+	for i := range reads {
+		l.AddRead(c, time.Duration(i+1)*time.Microsecond, 0, 10, 10)
+	}
+	var buf bytes.Buffer
+	if err := WriteSession(&buf, s.Snapshot(), SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const maxLane = 1 << 20
+	loaded, err := ReadSession(&buf, LoadOptions{Limits: Limits{MaxLaneBytes: maxLane}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := loaded.Snapshot().Lanes[0]
+	if ls.MemoryBytes > maxLane || ls.DroppedReads == 0 || ls.DroppedReads+int64(ls.ReadCount()) != reads {
+		t.Errorf("loaded lane: %d bytes (cap %d), %d reads dropped and %d kept of %d", ls.MemoryBytes, maxLane, ls.DroppedReads, ls.ReadCount(), reads)
+	}
+}

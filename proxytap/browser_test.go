@@ -35,13 +35,13 @@ func countingOrigin() http.Handler {
 	mux.HandleFunc("/event", func(w http.ResponseWriter, r *http.Request) {
 		sseHeaders(w)
 		rc := http.NewResponseController(w)
-		tick := time.NewTicker(time.Second)
-		defer tick.Stop()
 		for i := 1; ; i++ {
 			fmt.Fprintf(w, "data: %d\n\n", i)
 			rc.Flush()
+			// A second after the write, not on a ticker's schedule: a late
+			// write must not bring the next one closer.
 			select {
-			case <-tick.C:
+			case <-time.After(time.Second):
 			case <-r.Context().Done():
 				return
 			}
@@ -51,7 +51,7 @@ func countingOrigin() http.Handler {
 }
 
 // checkCountingLane checks the tap's recording of the page's EventSource:
-// data 1, 2, 3 in order, about a second apart, each delivered.
+// data 1, 2, 3 in order, a second or so apart, each delivered.
 func checkCountingLane(t *testing.T, sess *inspector.Session, wantURL string) {
 	t.Helper()
 	snap := waitFor(t, sess, "three events on the tapped stream", func(s *inspector.Snapshot) bool {
@@ -72,7 +72,9 @@ func checkCountingLane(t *testing.T, sess *inspector.Session, wantURL string) {
 			t.Errorf("event %d: data %q arrival %v delivered %v, want data %d delivered after arrival", i, e.Data, e.Arrival, e.Delivered, i+1)
 		}
 		if i > 0 {
-			if gap := e.Arrival - events[i-1].Arrival; gap < 500*time.Millisecond || gap > 1500*time.Millisecond {
+			// The origin writes a second apart; a busy machine may
+			// stretch the gap, so only its lower bound is checked.
+			if gap := e.Arrival - events[i-1].Arrival; gap < 500*time.Millisecond {
 				t.Errorf("event %d arrived %v after the previous one, want about 1 s", i, gap)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -117,5 +118,43 @@ func TestStopFreesTheAddressAtOnce(t *testing.T) {
 	again.Close()
 	if err := <-result; err != nil {
 		t.Errorf("Stop's result: %v", err)
+	}
+}
+
+// TestCloseEndsUpstreamHTTP2Connection closes the tap while a stream from
+// an HTTP/2 upstream is open: the stream's connection to the upstream is
+// busy when Close begins and idle once the stream has ended, and it must
+// be closed then rather than kept open (with its reading goroutine) after
+// the tap is gone.
+func TestCloseEndsUpstreamHTTP2Connection(t *testing.T) {
+	closed := make(chan struct{})
+	origin := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sseHeaders(w)
+		writePieces(w, "data: one\n\n")
+		<-r.Context().Done()
+	}))
+	origin.EnableHTTP2 = true
+	origin.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			close(closed)
+		}
+	}
+	origin.StartTLS()
+	t.Cleanup(origin.Close)
+	tap, sess, base := startTap(t, Config{Upstream: origin.URL,
+		UpstreamTLS: origin.Client().Transport.(*http.Transport).TLSClientConfig})
+	resp := getStream(t, rawClient(), base+"/s")
+	defer resp.Body.Close()
+	waitFor(t, sess, "one event recorded", func(s *inspector.Snapshot) bool {
+		l := laneOfKind(s, inspector.LaneTap)
+		return l != nil && len(l.Events()) == 1
+	})
+	if err := tap.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Error("the connection to the HTTP/2 upstream is still open after Close")
 	}
 }

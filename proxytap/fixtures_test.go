@@ -258,8 +258,6 @@ func pacedOrigin(period time.Duration, count, size int) http.HandlerFunc {
 		sseHeaders(w)
 		rc := http.NewResponseController(w)
 		rc.Flush()
-		tick := time.NewTicker(period)
-		defer tick.Stop()
 		pad := strings.Repeat("x", size)
 		for i := 1; i <= count; i++ {
 			fmt.Fprintf(w, "id: %d\ndata: %s\n\n", i, pad)
@@ -267,8 +265,10 @@ func pacedOrigin(period time.Duration, count, size int) http.HandlerFunc {
 			if i == count {
 				return
 			}
+			// A period after the write, not on a ticker's schedule: a
+			// late write must not bring the next one closer.
 			select {
-			case <-tick.C:
+			case <-time.After(period):
 			case <-r.Context().Done():
 				return
 			}

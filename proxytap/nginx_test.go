@@ -90,17 +90,20 @@ func TestNginxBufferingOffPassesEachEventOnTime(t *testing.T) {
 	const period, count, size = time.Second, 4, 20
 	l := tapThroughNginx(t, period, count, size, "proxy_buffering off;")
 	c := l.Conns[0]
-	if held := c.HeadersAt - c.Start; held > period/2 {
-		t.Errorf("headers arrived %v after the request, want them at once", held)
-	}
 	if l.Len() != count {
 		t.Fatalf("%d events recorded, want %d", l.Len(), count)
 	}
 	events := l.Events()
+	// The origin sends its headers at once and the second event a period
+	// later: headers held by a buffer would come with a later event.
+	if c.HeadersAt >= events[1].Arrival {
+		t.Errorf("headers arrived %v after the request, with the second event or later, want them at once", c.HeadersAt-c.Start)
+	}
 	for i := 1; i < len(events); i++ {
 		gap := events[i].Arrival - events[i-1].Arrival
-		// Loose bounds: the point is one event per period, not a burst.
-		if gap < period/2 || gap > period*3/2 {
+		// The origin writes a period apart; a busy machine may stretch a
+		// gap, and a burst would shrink it: only its lower bound counts.
+		if gap < period/2 {
 			t.Errorf("event %d arrived %v after the previous one, want about %v", i, gap, period)
 		}
 		if events[i].Delivered < events[i].Arrival {

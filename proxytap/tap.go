@@ -221,9 +221,7 @@ func (t *Tap) Stop() <-chan error {
 			err = cerr
 		}
 	}
-	if c, ok := t.proxy.Transport.(headerTransport).next.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections() // upstream connections kept for reuse
-	}
+	t.closeIdleUpstream()
 	result := make(chan error, 1)
 	go func() {
 		result <- t.waitFlows(err)
@@ -231,9 +229,19 @@ func (t *Tap) Stop() <-chan error {
 	return result
 }
 
+// closeIdleUpstream closes the upstream connections kept for reuse.
+func (t *Tap) closeIdleUpstream() {
+	if c, ok := t.proxy.Transport.(headerTransport).next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // waitFlows waits until every stream has recorded its end, at most
-// closeWait, and returns err or the timeout.
+// closeWait, and returns err or the timeout. The upstream connections of
+// the streams that ended meanwhile went back to the idle pool (an HTTP/2
+// one is busy until its last stream ends): they are closed after the wait.
 func (t *Tap) waitFlows(err error) error {
+	defer t.closeIdleUpstream()
 	done := make(chan struct{})
 	go func() {
 		t.flows.Wait()

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sseinspector/sseinspector/inspector"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
@@ -17,7 +18,7 @@ func TestCompareChainNamesTheBufferingHop(t *testing.T) {
 	lb := it.StartHAProxy(t, it.ProxyConfig{Upstream: origin.URL, Global: "    option http-no-delay"})
 	ngx := it.StartNginx(t, it.NginxConfig{Upstream: lb.URL})
 	session := filepath.Join(t.TempDir(), "chain.ssei")
-	code, out, errOut := run(t, "compare", "--duration", "5s", "--json", "-o", session, "--labels", "origin,haproxy,nginx",
+	code, out, errOut := run(t, "compare", "--events", "60", "--duration", "60s", "--json", "-o", session, "--labels", "origin,haproxy,nginx",
 		origin.URL+"/s", lb.URL+"/s", ngx.URL+"/s")
 	if code != ExitFindings {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -28,6 +29,11 @@ func TestCompareChainNamesTheBufferingHop(t *testing.T) {
 	}
 	if len(r.Hops) != 3 || r.Hops[1].Label != "haproxy" || r.Hops[2].Label != "nginx" {
 		t.Fatalf("hops %+v", r.Hops)
+	}
+	// The side request naming the outermost proxy is a lane beside the
+	// chain, named after its hop, and no hop.
+	if l := r.Lanes["nginx (side request)"]; l == nil || l.Kind != inspector.LaneRequest || len(r.LaneOrder) != 4 {
+		t.Errorf("side request lane %+v, lanes %v", l, r.LaneOrder)
 	}
 	if got := r.Hops[2].Findings; len(got) != 1 || got[0] != "nginx-buffering" || len(r.Hops[1].Findings) != 0 {
 		t.Errorf("findings by hop: haproxy %v, nginx %v", r.Hops[1].Findings, got)
@@ -67,7 +73,7 @@ func TestDiagnoseAndExportACapture(t *testing.T) {
 	ngx := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL})
 	op, np := portOf(t, origin.URL), portOf(t, ngx.URL)
 	dump := it.StartTcpdump(t, "tcp port "+op+" or tcp port "+np)
-	if code, out, errOut := run(t, "watch", "--duration", "5s", "--no-reconnect", ngx.URL+"/s"); code != ExitOK {
+	if code, out, errOut := run(t, "watch", "--max-events", "60", "--duration", "60s", "--no-reconnect", ngx.URL+"/s"); code != ExitOK {
 		t.Fatalf("watch: exit %d\n%s\n%s", code, out, errOut)
 	}
 	dump.WaitQuiet(t)

@@ -103,7 +103,7 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
 	}
-	probeProxy(ctx, env, sess, reqs[outer].URL)
+	probeProxy(ctx, env, sess, reqs[outer].URL, names[outer])
 	snap := sess.Snapshot()
 	opts.Reference = lanes[0]
 	if len(lanes) > 2 {

@@ -14,16 +14,21 @@ func TestCompareDeadStreamIsAnError(t *testing.T) {
 	if testing.Short() {
 		t.Skip("records for 1 s")
 	}
+	// A server that never answers is judged after a second of waiting; a
+	// stream of lines ends after its tenth, and compare with it, however
+	// long they take to arrive.
 	for _, c := range []struct {
-		kind it.DeadKind
-		want string
+		origin *it.DeadOrigin
+		args   []string
+		want   string
 	}{
-		{it.DeadNoHeaders, "never sent its response headers"},
-		{it.DeadNoBlank, "no blank line"},
+		{&it.DeadOrigin{Kind: it.DeadNoHeaders}, []string{"--duration", "1s"}, "never sent its response headers"},
+		{&it.DeadOrigin{Kind: it.DeadNoBlank, Cadence: it.Cadence{Count: 10}, End: true},
+			[]string{"--no-reconnect", "--duration", "60s"}, "no blank line"},
 	} {
-		t.Run(string(c.kind), func(t *testing.T) {
-			origin := it.StartHandler(t, &it.DeadOrigin{Kind: c.kind, Cadence: it.Cadence{Count: 10}})
-			code, out, errOut := run(t, "compare", "--duration", "1s", origin.URL+"/a", origin.URL+"/b")
+		t.Run(string(c.origin.Kind), func(t *testing.T) {
+			origin := it.StartHandler(t, c.origin)
+			code, out, errOut := run(t, append([]string{"compare"}, append(c.args, origin.URL+"/a", origin.URL+"/b")...)...)
 			if code != ExitFindings || !strings.Contains(out, "[error] no-events") || !strings.Contains(out, c.want) ||
 				strings.Contains(out, "No problems found") {
 				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -38,9 +43,9 @@ func TestDiagnoseSavedDeadStreamShowsWhatArrived(t *testing.T) {
 	if testing.Short() {
 		t.Skip("records for 1 s")
 	}
-	origin := it.StartHandler(t, &it.DeadOrigin{Kind: it.DeadJSONLines, Cadence: it.Cadence{Count: 10, Size: 50}})
+	origin := it.StartHandler(t, &it.DeadOrigin{Kind: it.DeadJSONLines, Cadence: it.Cadence{Count: 10, Size: 50}, End: true})
 	session := filepath.Join(t.TempDir(), "dead.ssei")
-	if code, out, errOut := run(t, "compare", "--duration", "1s", "-o", session, origin.URL+"/a", origin.URL+"/b"); code != ExitFindings {
+	if code, out, errOut := run(t, "compare", "--no-reconnect", "--duration", "60s", "-o", session, origin.URL+"/a", origin.URL+"/b"); code != ExitFindings {
 		t.Fatalf("compare: exit %d\n%s\n%s", code, out, errOut)
 	}
 	code, out, errOut := run(t, "diagnose", session)

@@ -35,8 +35,8 @@ func TestFlagsAfterArguments(t *testing.T) {
 
 func TestCompareFlagsAfterURLs(t *testing.T) {
 	origin := compareOrigin(t)
-	code, out, errOut := run(t, "compare", origin.URL+"/a", origin.URL+"/b", "--duration", "1s", "-H", "X-Test: 1")
-	if code != ExitOK || !strings.Contains(out, "No problems found.") || !strings.Contains(errOut, "comparing for 1s") {
+	code, out, errOut := run(t, "compare", origin.URL+"/a", origin.URL+"/b", "--events", "60", "--duration", "60s", "-H", "X-Test: 1")
+	if code != ExitOK || !strings.Contains(out, "No problems found.") || !strings.Contains(errOut, "comparing for 1m0s") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }

@@ -107,7 +107,7 @@ func junitReport(name string, r *diagnose.Report, rules []string) *junitSuites {
 		c := junitCase{Name: key, ClassName: laneSuite.Name, Time: seconds}
 		c.SystemOut = laneSummary(r, key, l)
 		for _, f := range r.Findings {
-			if names(f, l.ID, r.ReferenceID) {
+			if names(f, l.ID, comparedWith(r, f)) {
 				c.add(f, f.ID+": ")
 			}
 		}
@@ -129,6 +129,21 @@ func names(f diagnose.Finding, lane, reference int) bool {
 		return false
 	}
 	return lane != reference || len(f.Lanes) == 1
+}
+
+// comparedWith is the lane a finding's lane was compared with: the
+// reference, or along a chain the hop before the finding's hop.
+func comparedWith(r *diagnose.Report, f diagnose.Finding) int {
+	if len(r.Hops) == 0 || len(f.Lanes) == 0 {
+		return r.ReferenceID
+	}
+	for k := 1; k < len(r.Hops); k++ {
+		hop, prev := r.Lanes[r.Hops[k].Lane], r.Lanes[r.Hops[k-1].Lane]
+		if hop != nil && prev != nil && hop.ID == f.Lanes[0] {
+			return prev.ID
+		}
+	}
+	return r.ReferenceID
 }
 
 // add records a finding on a test case: a failure for a warning or worse,

@@ -2,12 +2,14 @@ package cli
 
 import (
 	"encoding/xml"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sseinspector/sseinspector/inspector"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
@@ -158,5 +160,34 @@ func TestJUnitUnwritable(t *testing.T) {
 	code, _, errOut := run(t, "diagnose", "--junit", report, path)
 	if code != ExitFailure || !strings.Contains(errOut, "--junit") {
 		t.Errorf("exit %d, stderr %q: want exit 1 naming --junit", code, errOut)
+	}
+}
+
+// TestJUnitChainFailsTheHopAtFault diagnoses a chain whose second hop
+// buffers: its finding names the first hop too, as the hop it was compared
+// with, and only the second hop's test case fails.
+func TestJUnitChainFailsTheHopAtFault(t *testing.T) {
+	s := it.NewSession()
+	body := func(i int) string { return it.Event(fmt.Sprint(i+1), s.Stamp(i, it.Ms(50*i+2), 150)) }
+	evs, sent := it.Stream(100, it.Ms(2), it.Ms(50), body)
+	end := sent[len(sent)-1] + it.Ms(3)
+	var ids []int
+	for _, name := range []string{"origin", "lb"} {
+		l := s.Lane(name).Connect(0, "").Respond(it.Ms(1))
+		l.Flowing(evs, sent, it.Ms(1)).Close(end, inspector.CauseEOF)
+		ids = append(ids, l.ID())
+	}
+	edge := s.Lane("edge").Connect(0, "")
+	edge.Paged(evs, sent, 4096, it.Ms(1), end, "Server: nginx/1.22.1")
+	edge.Close(end+it.Ms(1), inspector.CauseEOF)
+	ids = append(ids, edge.ID())
+
+	r := diagnose.Analyze(s.Snapshot(), diagnose.Options{Chain: ids})
+	failed := map[string]bool{}
+	for _, c := range junitReport("chain", r, nil).Suites[1].Cases {
+		failed[c.Name] = len(c.Failures) > 0
+	}
+	if len(failed) != 3 || !failed["edge"] || failed["lb"] || failed["origin"] {
+		t.Errorf("lane cases failing: %v; want edge only", failed)
 	}
 }

@@ -71,12 +71,12 @@ func TestLintCaddyEncodePatchedOnRealCaddy(t *testing.T) {
 	// minimum_length get the stream compressed.
 	origin := (&it.Origin{Rate: 40, Size: 1000, Count: 80}).Start(t)
 	broken := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(caddyEncodeConf)})
-	r := compareThrough(t, origin.URL, broken.URL, "3s")
+	r := compareEvents(t, origin.URL, broken.URL, 80)
 	if !strings.Contains(r.stdout, "proxy-compression") {
 		t.Fatalf("compare through the broken configuration: want proxy-compression\n%v", r)
 	}
 	fixed := it.StartCaddy(t, it.ProxyConfig{Upstream: origin.URL, Text: asTemplate(patched)})
-	r = compareThrough(t, origin.URL, fixed.URL, "3s")
+	r = compareEvents(t, origin.URL, fixed.URL, 80)
 	wantClean(t, r, fixed.Config())
 	if strings.Contains(r.stdout, "compression") {
 		t.Fatalf("compare through the patched configuration still names compression:\n%v", r)

@@ -60,9 +60,9 @@ func TestLintNginxBufferingPatchedOnRealNginx(t *testing.T) {
 
 	origin := (&it.Origin{Rate: 40, Size: 200, Count: 80}).Start(t)
 	broken := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(nginxMain, nginxSite)})
-	wantFinding(t, compareThrough(t, origin.URL, broken.URL, "3s"), "nginx-buffering")
+	wantFinding(t, compareEvents(t, origin.URL, broken.URL, 80), "nginx-buffering")
 	fixed := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(nginxMain, patched)})
-	wantClean(t, compareThrough(t, origin.URL, fixed.URL, "3s"), fixed.Config())
+	wantClean(t, compareEvents(t, origin.URL, fixed.URL, 80), fixed.Config())
 }
 
 // TestCompareConfigTiesLinesToTheRun runs compare --config through nginx
@@ -77,7 +77,7 @@ func TestCompareConfigTiesLinesToTheRun(t *testing.T) {
 
 	origin := (&it.Origin{Rate: 40, Size: 200, Count: 80}).Start(t)
 	ngx := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(nginxMain, nginxSite)})
-	r := runCLI(t, "compare", "--duration", "3s", "--config", conf, origin.URL+"/events", ngx.URL+"/events")
+	r := runCLI(t, "compare", "--events", "80", "--duration", "60s", "--config", conf, origin.URL+"/events", ngx.URL+"/events")
 	line := "config: " + dir + "/sites-enabled/app:8:5 location /events has no proxy_buffering off and inherits proxy_http_version 1.0 (default)"
 	if r.code != ExitFindings || !strings.Contains(r.stdout, line) || !strings.Contains(r.stdout, "the live run shows it too") {
 		t.Fatalf("want the live finding tied to %q\n%v", line, r)
@@ -85,7 +85,7 @@ func TestCompareConfigTiesLinesToTheRun(t *testing.T) {
 
 	honest := (&it.Origin{Rate: 40, Size: 200, Count: 80, Header: map[string][]string{"X-Accel-Buffering": {"no"}}}).Start(t)
 	ngx2 := it.StartNginx(t, it.NginxConfig{Upstream: honest.URL, Text: nginxRunnable(nginxMain, nginxSite)})
-	r = runCLI(t, "compare", "--duration", "3s", "--json", "--config", conf, honest.URL+"/events", ngx2.URL+"/events")
+	r = runCLI(t, "compare", "--events", "80", "--duration", "60s", "--json", "--config", conf, honest.URL+"/events", ngx2.URL+"/events")
 	var out struct {
 		Problems bool
 		Config   struct {
@@ -126,9 +126,9 @@ func TestLintNginxGzipPatchedOnRealNginx(t *testing.T) {
 
 	origin := (&it.Origin{Rate: 40, Size: 200, Count: 80}).Start(t)
 	broken := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(main, nginxSite)})
-	wantFinding(t, compareThrough(t, origin.URL, broken.URL, "3s"), "proxy-compression")
+	wantFinding(t, compareEvents(t, origin.URL, broken.URL, 80), "proxy-compression")
 	fixed := it.StartNginx(t, it.NginxConfig{Upstream: origin.URL, Text: nginxRunnable(main, patched)})
-	r := compareThrough(t, origin.URL, fixed.URL, "3s")
+	r := compareEvents(t, origin.URL, fixed.URL, 80)
 	wantClean(t, r, fixed.Config())
 	if strings.Contains(r.stdout, "compression") {
 		t.Fatalf("compare through the patched configuration still names compression:\n%v", r)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -101,6 +102,14 @@ func lintAndPatch(t *testing.T, dir, main, want, wantPos string, lintArgs ...str
 func compareThrough(t *testing.T, originURL, proxyURL, duration string) result {
 	t.Helper()
 	return runCLI(t, "compare", "--duration", duration, originURL+"/events", proxyURL+"/events")
+}
+
+// compareEvents runs compare on the origin directly and through proxyURL
+// until both streams have received events events (within a minute) and
+// returns the result.
+func compareEvents(t *testing.T, originURL, proxyURL string, events int) result {
+	t.Helper()
+	return runCLI(t, "compare", "--events", strconv.Itoa(events), "--duration", "60s", originURL+"/events", proxyURL+"/events")
 }
 
 // wantFinding checks that compare exited with findings and named id.

@@ -109,8 +109,10 @@ func TestChainNginxThenHAProxyNamesNginx(t *testing.T) {
 func TestChainHAProxyThenNginxNamesNginx(t *testing.T) {
 	r := recordChain(t, haproxyHop, nginxHop)
 	requireHopNamed(t, r, "nginx-buffering", "hop 2 (nginx")
-	if h := r.Hops[1]; h.Added == nil || h.Added.P95.D() > 100*time.Millisecond {
-		t.Errorf("haproxy added %+v: want it to deliver each event at once", h.Added)
+	// Against the buffering hop after it, not a fixed bound: a busy
+	// machine delays every lane, but only a buffer holds events for pages.
+	if h, n := r.Hops[1], r.Hops[2]; h.Added == nil || n.Added == nil || h.Added.P95 >= n.Added.P50 {
+		t.Errorf("haproxy added %+v, nginx %+v: want haproxy to deliver each event at once, well before nginx's pages", h.Added, n.Added)
 	}
 }
 

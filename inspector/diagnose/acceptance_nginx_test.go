@@ -152,8 +152,11 @@ func TestNginxFixedConfigurationsAreClean(t *testing.T) {
 			if d == nil || p == nil || d.Source != diagnose.DelayStamp || p.Source != diagnose.DelayStamp {
 				t.Fatalf("stamp delays not measured: direct %+v proxied %+v", d, p)
 			}
-			if diff := p.P50.Ms() - d.P50.Ms(); diff > 5 || diff < -5 {
-				t.Fatalf("proxied p50 %v vs direct %v: more than a few ms apart", p.P50, d.P50)
+			// Buffering holds events for pages (hundreds of ms); a busy
+			// machine adds a few ms here and there. Within the origin's
+			// 25 ms between events, no event waited for the next.
+			if diff := (p.P50.D() - d.P50.D()).Abs(); diff >= 25*time.Millisecond {
+				t.Fatalf("proxied p50 %v vs direct %v: an event's interval apart or more", p.P50, d.P50)
 			}
 			if r.Lanes["proxied"].Events != 60 {
 				t.Fatalf("proxied got %d events, want 60", r.Lanes["proxied"].Events)
@@ -180,9 +183,11 @@ func TestNginxReadTimeoutIsAnIdleClose(t *testing.T) {
 		t.Fatalf("fix does not name heartbeats:\n%s", f.Fix)
 	}
 	// nginx keeps an armed timer that re-arming would move by less than
-	// 300 ms, so the close comes 1.7–2 s after the last byte.
+	// 300 ms, so the close comes 1.7–2 s after the last byte (later on a
+	// busy machine). The idle time counts from the last byte, not from
+	// the request: the ten events took at least 9 × 25 ms before it.
 	ds := r.Lanes["proxied"].Disconnects
-	if len(ds) != 1 || ds[0].Idle.Ms() < 1650 || ds[0].Idle.Ms() > 2600 || ds[0].By != diagnose.ClosedByServer {
+	if len(ds) != 1 || ds[0].Idle.Ms() < 1650 || ds[0].Lifetime.D()-ds[0].Idle.D() < 9*25*time.Millisecond || ds[0].By != diagnose.ClosedByServer {
 		t.Fatalf("proxied disconnects %+v, want one server close about 2 s after the last byte", ds)
 	}
 	if len(f.Lanes) == 0 || f.Lanes[0] != c.proxied.Lane().ID() {

@@ -45,6 +45,7 @@ func chainFindings(snap *inspector.Snapshot, opts Options, lanes []*inspector.La
 	named := make(map[string]bool)
 	for k := 1; k < len(lanes); k++ {
 		sub := &inspector.Snapshot{Start: snap.Start, Taken: snap.Taken, Lanes: []*inspector.LaneSnapshot{lanes[k-1], lanes[k]}}
+		sub.Lanes = append(sub.Lanes, sideRequests(snap, lanes[k])...)
 		o := opts
 		o.Chain, o.Reference = nil, lanes[k-1].Info.ID
 		d := newDiag(sub, o)
@@ -58,6 +59,20 @@ func chainFindings(snap *inspector.Snapshot, opts Options, lanes []*inspector.La
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Finding) int { return int(b.Severity) - int(a.Severity) })
+	return out
+}
+
+// sideRequests are the session's plain requests to the host of a hop's
+// lane (the side request compare sends to name the outermost proxy): they
+// join the hop's comparison, where they can name its proxy.
+func sideRequests(snap *inspector.Snapshot, hop *inspector.LaneSnapshot) []*inspector.LaneSnapshot {
+	host := hostOf(hop.Info.URL)
+	var out []*inspector.LaneSnapshot
+	for _, l := range snap.Lanes {
+		if l.Info.Kind == inspector.LaneRequest && host != "" && hostOf(l.Info.URL) == host {
+			out = append(out, l)
+		}
+	}
 	return out
 }
 
@@ -85,10 +100,10 @@ func findingHop(f Finding, k int, lanes []*inspector.LaneSnapshot) int {
 // before.
 func nameHop(f Finding, d *diag, hop int, lanes []*inspector.LaneSnapshot) Finding {
 	f.Title = hopName(hop, lanes[hop]) + ": " + f.Title
-	if hop == 0 || len(d.lanes) != 2 {
+	if hop == 0 || d.ref == nil || len(d.lanes) < 2 || d.lanes[1].snap != lanes[hop] {
 		return f
 	}
-	ref, p := d.lanes[0], d.lanes[1]
+	ref, p := d.ref, d.lanes[1]
 	var line string
 	switch {
 	case strings.Contains(f.ID, "buffering"):

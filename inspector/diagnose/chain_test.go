@@ -2,9 +2,11 @@ package diagnose_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/sseinspector/sseinspector/inspector"
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 
 	it "github.com/sseinspector/sseinspector/inspector/inspectortest"
@@ -185,4 +187,31 @@ func TestChainNamesTheHopThatLosesOrCompresses(t *testing.T) {
 	if len(named) != 1 || !strings.HasPrefix(named[0], "hop 1 (nginx") {
 		t.Fatalf("compression named at %q: want hop 1 only, not the hop that inherits it", named)
 	}
+}
+
+// TestChainSideRequestNamesTheHop gives a chain's last hop no header that
+// names it, and a side request to its host (as compare sends) that does:
+// the hop's buffering finding names the proxy the side request found.
+func TestChainSideRequestNamesTheHop(t *testing.T) {
+	s := it.NewSession()
+	origin := flowing(s, "origin", 100, 200, it.Ms(50))
+	lb := flowing(s, "haproxy", 100, 200, it.Ms(50))
+	const edgeURL = "http://edge.test/stream"
+	edge := s.AddLaneInfo(inspector.LaneInfo{Name: "edge", Kind: inspector.LaneSubscription, URL: edgeURL, Method: http.MethodGet}).Connect(0, "")
+	evs, sent := it.Stream(100, it.Ms(2), it.Ms(50), func(i int) string { return it.Numbered(i, 200) })
+	end := sent[len(sent)-1] + it.Ms(3)
+	edge.Paged(evs, sent, 4096, it.Ms(1), end)
+	edge.Close(end+it.Ms(1), inspector.CauseEOF)
+	s.AddLaneInfo(inspector.LaneInfo{Name: "proxied (side request)", Kind: inspector.LaneRequest, URL: edgeURL, Method: http.MethodGet}).
+		Connect(end+it.Ms(5), "").RespondWith(end+it.Ms(6), http.StatusNotFound, "HTTP/1.1", http.Header{"Server": {"nginx/1.22.1"}}).
+		Close(end+it.Ms(7), inspector.CauseEOF)
+
+	r := diagnose.Analyze(s.Snapshot(), diagnose.Options{Chain: []int{origin.ID(), lb.ID(), edge.ID()}})
+	title := hopOf(t, r, "nginx-buffering")
+	if !strings.HasPrefix(title, "hop 2 (edge") || !strings.Contains(title, "nginx") {
+		t.Fatalf("title %q: want hop 2 named, as nginx", title)
+	}
+	f := reportFinding(t, r, "nginx-buffering")
+	requireEvidence(t, f, "buffers: ")
+	requireEvidence(t, f, "side request")
 }

@@ -42,7 +42,7 @@ func TestReportFiguresAndJSONShape(t *testing.T) {
 		t.Fatalf("direct %+v proxied %+v", d, p)
 	}
 	if d.TimeToHeaders.Ms() != 1 || p.TimeToHeaders.Ms() < 500 || p.Bursts.StepSize != 4096 {
-		t.Fatalf("headers after %v and %v ms, step %d", *d.TimeToHeaders, *p.TimeToHeaders, p.Bursts.StepSize)
+		t.Fatalf("headers after %v and %v, step %d", *d.TimeToHeaders, *p.TimeToHeaders, p.Bursts.StepSize)
 	}
 	if p.Matching == nil || p.Matching.Method != diagnose.MatchByID || p.Matching.Matched != 100 {
 		t.Fatalf("matching %+v", p.Matching)

@@ -125,7 +125,13 @@ func checkNoEvents(d *diag) []Finding {
 		if l.role == RoleProxied && l.bufferSign(d.ref).held() {
 			continue // the buffering rules name who holds the events
 		}
-		s, ok := measureDead(l, max(l.snap.End(), d.snap.End()))
+		// A stream still open was watched until the snapshot; one that
+		// ended, until its end (not while a side request ran after it).
+		end := l.snap.End()
+		if n := len(l.snap.Conns); n > 0 && l.snap.Conns[n-1].Open() {
+			end = max(end, d.snap.End())
+		}
+		s, ok := measureDead(l, end)
 		if !ok {
 			continue
 		}

@@ -64,6 +64,20 @@ func TestNoEventsWithoutHeaders(t *testing.T) {
 	}
 }
 
+// TestNoEventsTimeIsTheStreams: a side request sent after the recording
+// (as compare sends it) does not lengthen the time a stream that ended
+// was watched.
+func TestNoEventsTimeIsTheStreams(t *testing.T) {
+	s := it.NewSession()
+	s.Lane("stream").Connect(0, "").Close(it.Sec(1), inspector.CauseCancelled)
+	s.AddLaneInfo(inspector.LaneInfo{Name: "stream (side request)", Kind: inspector.LaneRequest, URL: it.DefaultURL, Method: "GET"}).
+		Connect(it.Sec(1), "").Respond(it.Sec(4)).Close(it.Sec(4), inspector.CauseEOF)
+	f := requireFinding(t, diagnoseRules(s), "no-events")
+	if !strings.Contains(f.Title, "never sent its response headers in 1.00 s") {
+		t.Fatalf("got %q, want the second the stream was watched", f.Title)
+	}
+}
+
 func TestNoEventsHeadersOnlyIsAWarning(t *testing.T) {
 	s := it.NewSession()
 	s.Lane("stream").Connect(0, "").Respond(it.Ms(2)).Close(it.Sec(5), inspector.CauseCancelled)

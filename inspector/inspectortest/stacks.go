@@ -284,6 +284,9 @@ const (
 type DeadOrigin struct {
 	Cadence
 	Kind DeadKind
+	// End ends the response after Count lines instead of holding it open,
+	// so a client that does not reconnect knows it has all of it.
+	End bool
 }
 
 // ServeHTTP implements http.Handler.
@@ -315,6 +318,9 @@ func (o *DeadOrigin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		flush()
 		return err
 	})
+	if o.End {
+		return
+	}
 	<-r.Context().Done()
 }
 

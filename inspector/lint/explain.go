@@ -34,24 +34,33 @@ const maxOnTimeDelay = 50.0 // ms
 //     info, with what the run showed; other warnings stay, as the run may
 //     not have lasted long enough to show them.
 //
+// Only the live findings about that lane are tied to the configuration: in
+// a chain, another hop's finding is another proxy's doing.
+//
 // It updates both and recomputes r.Problems.
 func Explain(r *Result, rep *diagnose.Report, lane string) {
+	lr := rep.Lanes[lane]
+	about := func(live diagnose.Finding) bool {
+		return lr == nil || len(live.Lanes) == 0 || slices.Contains(live.Lanes, lr.ID)
+	}
 	for i := range rep.Findings {
 		live := &rep.Findings[i]
+		if !about(*live) {
+			continue
+		}
 		for _, f := range r.Findings {
 			if slices.Contains(liveRules[f.ID], live.ID) {
 				live.Evidence = append(live.Evidence, fmt.Sprintf("config: %s %s", f.Pos, f.Setting))
 			}
 		}
 	}
-	lr := rep.Lanes[lane]
 	if lr == nil || lr.Matching == nil || lr.Matching.Matched == 0 {
 		return
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		shown := slices.ContainsFunc(rep.Findings, func(live diagnose.Finding) bool {
-			return slices.Contains(liveRules[f.ID], live.ID)
+			return about(live) && slices.Contains(liveRules[f.ID], live.ID)
 		})
 		if shown {
 			f.Evidence = append(f.Evidence, "the live run shows it too")
