@@ -34,7 +34,7 @@ func (p *progressReader) Read(b []byte) (int, error) {
 }
 
 // loadSessionFile loads a session file, reporting how much of it was read
-// through progress at most once per progressInterval. It runs off the UI
+// through progress (when not nil) at most once per progressInterval. It runs off the UI
 // goroutine.
 func loadSessionFile(path string, progress func(read, total int64)) (*inspector.Session, error) {
 	f, err := os.Open(path)
@@ -46,7 +46,11 @@ func loadSessionFile(path string, progress func(read, total int64)) (*inspector.
 	if st, err := f.Stat(); err == nil {
 		total = st.Size()
 	}
-	pr := &progressReader{r: f, now: time.Now, report: func(read int64) { progress(read, total) }}
+	pr := &progressReader{r: f, now: time.Now, report: func(read int64) {
+		if progress != nil {
+			progress(read, total)
+		}
+	}}
 	sess, err := inspector.ReadSession(pr, inspector.LoadOptions{Partial: true})
 	if err != nil {
 		return sess, fmt.Errorf("load session %s: %w", path, err)
