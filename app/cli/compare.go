@@ -40,6 +40,21 @@ func (o *compareOptions) register(fs *flag.FlagSet) {
 	o.config.register(fs)
 }
 
+// check refuses flag combinations that cannot run, given n URLs.
+func (o *compareOptions) check(n int) error {
+	switch {
+	case o.demo && n != 0:
+		return fmt.Errorf("--demo brings its own URLs; got %d arguments", n)
+	case !o.demo && n < 2:
+		return fmt.Errorf("want two URLs or more, the origin first and then each hop outwards; got %d arguments", n)
+	case o.duration <= 0:
+		return fmt.Errorf("--duration must be positive")
+	case o.events < 0:
+		return fmt.Errorf("--events must be 0 or more")
+	}
+	return nil
+}
+
 // runCompare subscribes to both URLs at the same moment, records until
 // --duration passes, both streams end for good, or the user interrupts,
 // then analyses the pair with DIRECT as the reference. See analysis.go for
@@ -51,15 +66,8 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 	if done {
 		return code
 	}
-	switch {
-	case o.demo && len(urls) != 0:
-		return UsageError(env, fs, "--demo brings its own URLs; got %d arguments", len(urls))
-	case !o.demo && len(urls) < 2:
-		return UsageError(env, fs, "want two URLs or more, the origin first and then each hop outwards; got %d arguments", len(urls))
-	case o.duration <= 0:
-		return UsageError(env, fs, "--duration must be positive")
-	case o.events < 0:
-		return UsageError(env, fs, "--events must be 0 or more")
+	if err := o.check(len(urls)); err != nil {
+		return UsageError(env, fs, "%v", err)
 	}
 	opts, err := o.analysis.options(nil)
 	if err != nil {

@@ -115,6 +115,22 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
+// legendSet says which marks the drawn lanes show, so the legend lists
+// only those.
+type legendSet struct{ charts, gap, reconnect, burst bool }
+
+func legendMarks(L *layout, idx *index) legendSet {
+	var has legendSet
+	for i := range L.bands {
+		l := L.bands[i].lane
+		has.charts = has.charts || !L.bands[i].chart.Empty()
+		has.reconnect = has.reconnect || len(l.Conns) > 1
+		has.gap = has.gap || len(gaps(l)) > 0
+		has.burst = has.burst || len(idx.lane(l).bursts) > 0
+	}
+	return has
+}
+
 // drawLegend draws the key to the marks.
 func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 	x := L.legend.Min.X
@@ -136,10 +152,8 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 		c.Line(x+6, y-6, x+6, y+6)
 		c.Line(x+10, y-6, x+10, y+6)
 	})
-	charts := false
-	for i := range L.bands {
-		charts = charts || !L.bands[i].chart.Empty()
-	}
+	has := legendMarks(L, idx)
+	charts := has.charts
 	if charts && len(d.Delays) > 0 {
 		item("delay", func(x float64) {
 			c.SetColor(colText2)
@@ -156,13 +170,6 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 			c.Polyline([]plot.Point{{X: x, Y: y + 1}, {X: x + 7, Y: y + 1}, {X: x + 7, Y: y - 5}, {X: x + 14, Y: y - 5}})
 		})
 	}
-	var hasGap, hasReconnect, hasBurst bool
-	for i := range L.bands {
-		l := L.bands[i].lane
-		hasReconnect = hasReconnect || len(l.Conns) > 1
-		hasGap = hasGap || len(gaps(l)) > 0
-		hasBurst = hasBurst || len(idx.lane(l).bursts) > 0
-	}
 	if hasWaits(d, L) {
 		item("waiting for response headers", func(x float64) {
 			c.SetColor(colWaiting)
@@ -171,7 +178,7 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 			c.FillRect(plot.R(x, y-3, x+14, y+6))
 		})
 	}
-	if hasGap {
+	if has.gap {
 		item("disconnected", func(x float64) {
 			c.SetColor(colGap)
 			c.FillRect(plot.R(x, y-6, x+14, y+6))
@@ -180,7 +187,7 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 			c.Line(x+14, y-6, x+14, y+6)
 		})
 	}
-	if hasReconnect {
+	if has.reconnect {
 		item("reconnect, with the Last-Event-ID sent", func(x float64) {
 			c.SetColor(colConnect)
 			c.SetLineWidth(1.5)
@@ -188,7 +195,7 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 			c.SetLineWidth(1)
 		})
 	}
-	if hasBurst {
+	if has.burst {
 		item("events completed by one read", func(x float64) {
 			drawBracket(c, x+1, x+13, y+3, colBurst)
 		})
