@@ -106,12 +106,13 @@ func runCompare(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) 
 	}
 
 	sess := inspector.NewSession(inspector.Limits{})
+	sideDone := startSideRequest(ctx, env, sess, reqs[outer].URL, names[outer])
 	lanes, err := recordAll(ctx, env, sess, reqs, o.duration, o.events)
+	sideDone()
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "sseinspector compare: %v\n", err)
 		return ExitFailure
 	}
-	probeProxy(ctx, env, sess, reqs[outer].URL, names[outer])
 	snap := sess.Snapshot()
 	opts.Reference = lanes[0]
 	if len(lanes) > 2 {

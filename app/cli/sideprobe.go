@@ -7,13 +7,22 @@ import (
 	"github.com/sseinspector/sseinspector/inspector"
 )
 
-// probeProxy sends the side request that lets the diagnosis name the proxy
-// in front of the proxied stream even when it held the stream's headers:
-// one request the proxy answers itself, recorded as a request lane. A
-// failed probe only costs the name, so it is reported and not fatal. The
-// lane is named after the stream's lane: "proxied (side request)".
-func probeProxy(ctx context.Context, env *Env, sess *inspector.Session, url, lane string) {
-	if _, err := inspector.ProbeServer(ctx, sess, url, lane+" (side request)"); err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector compare: side request to name the proxy failed: %v\n", err)
+// startSideRequest sends the side request that lets the diagnosis name the
+// proxy in front of the proxied stream even when it held the stream's
+// headers: one request the proxy answers itself, recorded as a request
+// lane named after the stream's lane ("proxied (side request)"). It runs
+// while the streams record, so that it never stretches the recording; the
+// function returned waits for it, and reports a failure, which only costs
+// the name.
+func startSideRequest(ctx context.Context, env *Env, sess *inspector.Session, url, lane string) (wait func()) {
+	done := make(chan error, 1)
+	go func() {
+		_, err := inspector.ProbeServer(ctx, sess, url, lane+" (side request)")
+		done <- err
+	}()
+	return func() {
+		if err := <-done; err != nil {
+			fmt.Fprintf(env.Stderr, "sseinspector compare: side request to name the proxy failed: %v\n", err)
+		}
 	}
 }
