@@ -159,7 +159,7 @@ func drawLegend(c plot.Canvas, d *Data, L *layout, idx *index) {
 	var hasGap, hasReconnect, hasBurst bool
 	for i := range L.bands {
 		l := L.bands[i].lane
-		hasReconnect = hasReconnect || len(l.Conns) > 1
+		hasReconnect = hasReconnect || l.ConnCount() > 1
 		hasGap = hasGap || len(gaps(l)) > 0
 		hasBurst = hasBurst || len(idx.lane(l).bursts) > 0
 	}
@@ -287,7 +287,7 @@ func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex) {
 		return
 	}
 	lines := []string{
-		fmt.Sprintf("%s events · %s", fmtCount(l.TotalEvents()), plural(len(l.Conns), "conn")),
+		fmt.Sprintf("%s events · %s", fmtCount(l.TotalEvents()), plural(l.ConnCount(), "conn")),
 		inspector.FormatBytes(l.Bytes()) + " received",
 	}
 	if l.Info.ID == d.RefLane {
