@@ -34,14 +34,15 @@ type Lane struct {
 	info        LaneInfo
 	state       LaneState
 	stateDetail string
-	conns       []Conn
+	conns       chunkLog[Conn]
+	connBytes   []int64 // memory of each conns chunk, strings included
 	segs        []*segment
 	events      int64 // events appended, including dropped
 	dropped     int64 // events dropped by the memory cap
 	reads       chunkLog[readRecord]
 	notes       chunkLog[Note]
 	noteBytes   []int64 // memory of each notes chunk, text included
-	connDetail  int     // conns before this index have had their details dropped
+	connDetail  int     // conns before this index have had their details dropped (or were dropped)
 	memory      int64
 }
 
@@ -79,13 +80,14 @@ func (l *Lane) State() (LaneState, string) {
 // lane-wide read index that the parser must be given for this read.
 func (l *Lane) AddRead(conn int, at, delivered time.Duration, wire, size int) int64 {
 	l.mu.Lock()
-	c := &l.conns[conn]
-	if c.FirstByteAt == 0 && wire > 0 {
-		c.FirstByteAt = at
+	if c := l.conn(conn); c != nil {
+		if c.FirstByteAt == 0 && wire > 0 {
+			c.FirstByteAt = at
+		}
+		c.WireBytes += int64(wire)
+		c.Bytes += int64(size)
+		c.Reads++
 	}
-	c.WireBytes += int64(wire)
-	c.Bytes += int64(size)
-	c.Reads++
 	idx := l.reads.n
 	if grown := l.reads.append(readRecord{at: int64(at), delivered: int64(delivered), conn: uint32(conn), wire: uint32(wire), size: uint32(size)}); grown > 0 {
 		l.memory += int64(grown) * readRecordSize
@@ -134,7 +136,9 @@ func (l *Lane) appendNote(n Note) {
 func (l *Lane) addEvent(conn int, it *sse.Item, arrival, delivered time.Duration) {
 	l.mu.Lock()
 	l.appendEvent(conn, it, arrival, delivered)
-	l.conns[conn].Events++
+	if c := l.conn(conn); c != nil {
+		c.Events++
+	}
 	l.mu.Unlock()
 	l.sess.notify()
 }
@@ -200,9 +204,9 @@ func (l *Lane) newSegment(n int, readBase int64) *segment {
 	return seg
 }
 
-// enforceCap drops the oldest events, reads or notes while the lane is
-// over its memory cap — whichever oldest block is largest — always keeping
-// the newest block of each.
+// enforceCap drops the oldest events, reads, notes or ended connections
+// while the lane is over its memory cap — whichever oldest block is
+// largest — always keeping the newest block of each.
 func (l *Lane) enforceCap() {
 	limit := l.sess.limits.maxLaneBytes()
 	// Connection details (headers, redirects) go first: a reconnecting
@@ -210,7 +214,7 @@ func (l *Lane) enforceCap() {
 	for l.memory > limit && l.dropConnDetails() {
 	}
 	for l.memory > limit {
-		var segMem, readMem, noteMem int64
+		var segMem, readMem, noteMem, connMem int64
 		if len(l.segs) > 1 {
 			segMem = l.segs[0].memory()
 		}
@@ -220,7 +224,11 @@ func (l *Lane) enforceCap() {
 		if len(l.notes.chunks) > 1 {
 			noteMem = l.noteBytes[0]
 		}
+		if len(l.conns.chunks) > 1 {
+			connMem = l.connBytes[0]
+		}
 		switch {
+		case connMem > 0 && connMem >= segMem && connMem >= readMem && connMem >= noteMem && l.dropConns():
 		case segMem > 0 && segMem >= readMem && segMem >= noteMem:
 			old := l.segs[0]
 			l.memory -= segMem
@@ -248,7 +256,8 @@ func (l *Lane) Snapshot() *LaneSnapshot {
 		Info:               l.info,
 		State:              l.state,
 		StateDetail:        l.stateDetail,
-		Conns:              make([]Conn, len(l.conns)),
+		Conns:              make([]Conn, 0, l.conns.n-l.conns.first),
+		FirstConn:          int(l.conns.first),
 		DroppedEvents:      l.dropped,
 		DroppedReads:       l.reads.first,
 		DroppedNotes:       l.notes.first,
@@ -259,7 +268,9 @@ func (l *Lane) Snapshot() *LaneSnapshot {
 		segs:               make([]segmentView, len(l.segs)),
 		starts:             make([]int, len(l.segs)),
 	}
-	copy(s.Conns, l.conns)
+	for _, c := range l.conns.chunks {
+		s.Conns = append(s.Conns, c...)
+	}
 	n := 0
 	for i, seg := range l.segs {
 		s.segs[i] = segmentView{base: seg.base, readBase: seg.readBase, records: seg.records, ids: seg.ids, arena: seg.arena, delivered: seg.delivered}
@@ -280,15 +291,21 @@ func (l *Lane) Snapshot() *LaneSnapshot {
 // LaneSnapshot is an immutable view of a lane. Event indices run from 0
 // (the oldest event still held) to Len()-1.
 type LaneSnapshot struct {
-	Info          LaneInfo
-	State         LaneState
-	StateDetail   string
+	Info        LaneInfo
+	State       LaneState
+	StateDetail string
+	// Conns are the connections held, oldest first: Conns[k] has index
+	// FirstConn+k. The memory cap drops whole records of the oldest ended
+	// connections; FirstConn counts them, so indices stay stable. Use
+	// ConnAt to find a connection by index.
 	Conns         []Conn
+	FirstConn     int
 	DroppedEvents int64 // events dropped by the memory cap
 	DroppedReads  int64 // reads dropped by the memory cap
 	DroppedNotes  int64 // comments and retry notes dropped by the memory cap
 	// DroppedConnDetails is how many of the oldest connections lost their
-	// headers and redirects to the memory cap (their other fields stay).
+	// headers and redirects to the memory cap (their other fields stay
+	// unless FirstConn counts them as dropped too).
 	DroppedConnDetails int64
 	MemoryBytes        int64 // memory held by stored events, reads, notes and connections
 
@@ -444,8 +461,12 @@ func (s *LaneSnapshot) TotalEvents() int64 { return s.DroppedEvents + int64(s.n)
 // ConnAt returns the lane's connection with the given index, or false when
 // the snapshot holds none with that index.
 func (s *LaneSnapshot) ConnAt(i int) (*Conn, bool) {
-	if i < 0 || i >= len(s.Conns) {
+	k := i - s.FirstConn
+	if k < 0 || k >= len(s.Conns) {
 		return nil, false
 	}
-	return &s.Conns[i], true
+	return &s.Conns[k], true
 }
+
+// ConnCount is the number of connections recorded, dropped ones included.
+func (s *LaneSnapshot) ConnCount() int { return s.FirstConn + len(s.Conns) }

@@ -16,15 +16,14 @@ const connRecordSize = 272
 // cost is independent of how many connections the lane already has.
 func (l *Lane) StartConn(at time.Duration, method, url string, header http.Header, lastEventID string) int {
 	l.mu.Lock()
-	idx := len(l.conns)
+	idx := int(l.conns.n)
 	c := Conn{Index: idx, Start: at, Method: method, URL: url, LastEventID: lastEventID}
 	var prev http.Header
-	if idx > 0 {
-		prev = l.conns[idx-1].RequestHeader
+	if p := l.conn(idx - 1); p != nil {
+		prev = p.RequestHeader
 	}
 	c.RequestHeader = l.shareHeader(prev, header)
-	l.conns = append(l.conns, c)
-	l.memory += connRecordSize + int64(len(url)+len(lastEventID))
+	l.appendConn(c, int64(len(url)+len(lastEventID)))
 	l.enforceCap()
 	l.mu.Unlock()
 	l.sess.notify()
@@ -58,21 +57,45 @@ func headerMemory(h http.Header) int64 {
 	return n
 }
 
+// appendConn stores a connection record whose strings take extra bytes,
+// counting the record by the capacity it took. The caller holds the lock.
+func (l *Lane) appendConn(c Conn, extra int64) {
+	chunks := len(l.conns.chunks)
+	grown := l.conns.append(c)
+	if len(l.conns.chunks) != chunks {
+		l.connBytes = append(l.connBytes, 0)
+	}
+	size := int64(grown)*connRecordSize + extra
+	l.connBytes[len(l.connBytes)-1] += size
+	l.memory += size
+}
+
+// conn returns the held connection record with index i, or nil when it
+// was dropped by the memory cap or does not exist. The caller holds the
+// lock.
+func (l *Lane) conn(i int) *Conn {
+	return l.conns.at(int64(i))
+}
+
 // Conn returns a copy of the i-th connection record, without copying the
-// others.
+// others; the zero Conn (with its Index) if the cap dropped it.
 func (l *Lane) Conn(i int) Conn {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.conns[i]
+	if c := l.conn(i); c != nil {
+		return *c
+	}
+	return Conn{Index: i}
 }
 
 // AddRedirect records that the connection was redirected to url.
 func (l *Lane) AddRedirect(conn int, url string) {
 	l.mu.Lock()
-	c := &l.conns[conn]
-	c.Redirects = append(c.Redirects, url)
-	l.memory += int64(len(url)) + 16
-	l.enforceCap()
+	if c := l.conn(conn); c != nil {
+		c.Redirects = append(c.Redirects, url)
+		l.memory += int64(len(url)) + 16
+		l.enforceCap()
+	}
 	l.mu.Unlock()
 }
 
@@ -80,12 +103,13 @@ func (l *Lane) AddRedirect(conn int, url string) {
 func (l *Lane) SetResponse(conn int, at time.Duration, status int, proto string, header http.Header) {
 	l.mu.Lock()
 	var prev http.Header
-	if conn > 0 {
-		prev = l.conns[conn-1].ResponseHeader
+	if p := l.conn(conn - 1); p != nil {
+		prev = p.ResponseHeader
 	}
-	c := &l.conns[conn]
-	c.Status, c.Proto, c.ResponseHeader, c.HeadersAt = status, proto, l.shareHeader(prev, header), at
-	l.enforceCap()
+	if c := l.conn(conn); c != nil {
+		c.Status, c.Proto, c.ResponseHeader, c.HeadersAt = status, proto, l.shareHeader(prev, header), at
+		l.enforceCap()
+	}
 	l.mu.Unlock()
 	l.sess.notify()
 }
@@ -94,13 +118,15 @@ func (l *Lane) SetResponse(conn int, at time.Duration, status int, proto string,
 // incomplete event thrown away at the end of the body.
 func (l *Lane) EndConn(conn int, at time.Duration, cause CloseCause, err string, discarded int64) {
 	l.mu.Lock()
-	c := &l.conns[conn]
-	c.End, c.Cause, c.Err, c.Discarded = at, cause, err, discarded
-	if c.End == 0 {
-		c.End = 1 // a zero End means "open"; keep an ended conn visibly ended
+	if c := l.conn(conn); c != nil {
+		c.End, c.Cause, c.Err, c.Discarded = at, cause, err, discarded
+		if c.End == 0 {
+			c.End = 1 // a zero End means "open"; keep an ended conn visibly ended
+		}
+		l.connBytes[(int64(conn)-l.conns.first)/logChunk] += int64(len(err))
+		l.memory += int64(len(err))
+		l.enforceCap()
 	}
-	l.memory += int64(len(err))
-	l.enforceCap()
 	l.mu.Unlock()
 	l.sess.notify()
 }
@@ -108,7 +134,9 @@ func (l *Lane) EndConn(conn int, at time.Duration, cause CloseCause, err string,
 // SetPeerEnd records, on a tapped connection, how the browser side ended.
 func (l *Lane) SetPeerEnd(conn int, cause CloseCause) {
 	l.mu.Lock()
-	l.conns[conn].Peer = cause
+	if c := l.conn(conn); c != nil {
+		c.Peer = cause
+	}
 	l.mu.Unlock()
 	l.sess.notify()
 }
@@ -117,11 +145,11 @@ func (l *Lane) SetPeerEnd(conn int, cause CloseCause) {
 // connection that still has them, never the newest one's, and reports
 // whether there was one. The caller holds the lock.
 func (l *Lane) dropConnDetails() bool {
-	if l.connDetail >= len(l.conns)-1 {
+	if l.connDetail >= int(l.conns.n)-1 {
 		return false
 	}
-	c := &l.conns[l.connDetail]
-	next := &l.conns[l.connDetail+1]
+	c := l.conn(l.connDetail)
+	next := l.conn(l.connDetail + 1)
 	// A header shared with the next connection is counted once, with the
 	// first connection that recorded it; the next one now owns it.
 	if !sameHeader(c.RequestHeader, next.RequestHeader) {
@@ -141,4 +169,26 @@ func (l *Lane) dropConnDetails() bool {
 // sameHeader reports whether two recorded headers are the same map.
 func sameHeader(a, b http.Header) bool {
 	return a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+// dropConns drops the oldest chunk of connection records, never the
+// newest chunk nor one holding an open connection, and reports whether it
+// did. Their details go first, so the header sharing stays counted once.
+// The caller holds the lock.
+func (l *Lane) dropConns() bool {
+	if len(l.conns.chunks) < 2 {
+		return false
+	}
+	for i := range l.conns.chunks[0] {
+		if l.conns.chunks[0][i].Open() {
+			return false
+		}
+	}
+	end := int(l.conns.first) + len(l.conns.chunks[0])
+	for l.connDetail < end && l.dropConnDetails() {
+	}
+	l.memory -= l.connBytes[0]
+	l.connBytes = l.connBytes[1:]
+	l.conns.dropChunk()
+	return true
 }

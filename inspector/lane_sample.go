@@ -16,7 +16,10 @@ func (l *Lane) sampleBody(conn int, b []byte) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c := &l.conns[conn]
+	c := l.conn(conn)
+	if c == nil {
+		return
+	}
 	if c.Events > 0 {
 		c.Head, c.Tail = nil, nil
 		return

@@ -271,7 +271,11 @@ func (ld *loader) loadConn(b []byte) error {
 	if err != nil {
 		return err
 	}
-	if r.Index != len(l.conns) {
+	if len(l.conns.chunks) == 0 && r.Index > int(l.conns.n) {
+		// The recording lane's cap had dropped the connections before.
+		l.conns.first, l.conns.n, l.connDetail = int64(r.Index), int64(r.Index), r.Index
+	}
+	if r.Index != int(l.conns.n) {
 		return fmt.Errorf("lane %d: connection %d out of order", r.Lane, r.Index)
 	}
 	l.addLoadedConn(r.conn())
@@ -290,7 +294,7 @@ func (ld *loader) loadRead(b []byte) error {
 	if err != nil {
 		return err
 	}
-	if r.Index != l.reads.n || r.Conn < 0 || r.Conn >= len(l.conns) {
+	if r.Index != l.reads.n || r.Conn < 0 || r.Conn >= int(l.conns.n) {
 		return fmt.Errorf("lane %d: read %d out of order or on unknown connection", r.Lane, r.Index)
 	}
 	if grown := l.reads.append(readRecord{at: int64(r.At), delivered: int64(r.Delivered), conn: uint32(r.Conn), wire: uint32(r.WireSize), size: uint32(r.Size)}); grown > 0 {
@@ -314,7 +318,7 @@ func (ld *loader) loadEvent(b []byte) error {
 	if err != nil {
 		return err
 	}
-	if r.Seq != l.events || r.Conn < 0 || r.Conn >= len(l.conns) {
+	if r.Seq != l.events || r.Conn < 0 || r.Conn >= int(l.conns.n) {
 		return fmt.Errorf("lane %d: event %d out of order or on unknown connection", r.Lane, r.Seq)
 	}
 	it := r.item()

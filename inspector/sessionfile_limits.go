@@ -30,15 +30,14 @@ func (l *Lane) addLoadedConn(c Conn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var prevReq, prevResp map[string][]string
-	if n := len(l.conns); n > 0 {
-		prevReq, prevResp = l.conns[n-1].RequestHeader, l.conns[n-1].ResponseHeader
+	if p := l.conn(int(l.conns.n) - 1); p != nil {
+		prevReq, prevResp = p.RequestHeader, p.ResponseHeader
 	}
 	c.RequestHeader = l.shareHeader(prevReq, c.RequestHeader)
 	c.ResponseHeader = l.shareHeader(prevResp, c.ResponseHeader)
 	for _, r := range c.Redirects {
 		l.memory += int64(len(r)) + 16
 	}
-	l.memory += connRecordSize + int64(len(c.URL)+len(c.LastEventID)+len(c.Err))
-	l.conns = append(l.conns, c)
+	l.appendConn(c, int64(len(c.URL)+len(c.LastEventID)+len(c.Err)))
 	l.enforceCap()
 }

@@ -183,6 +183,16 @@ func (l *chunkLog[T]) dropChunk() int64 {
 	return gone
 }
 
+// at returns a pointer to the held entry with index i, or nil when it was
+// dropped or does not exist. Every chunk but the last is full.
+func (l *chunkLog[T]) at(i int64) *T {
+	if i < l.first || i >= l.n {
+		return nil
+	}
+	off := i - l.first
+	return &l.chunks[off/logChunk][off%logChunk]
+}
+
 // view copies the chunk headers for a reader.
 func (l *chunkLog[T]) view() logView[T] {
 	return logView[T]{chunks: append([][]T(nil), l.chunks...), first: l.first, n: l.n}

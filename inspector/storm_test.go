@@ -1,6 +1,7 @@
 package inspector_test
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,10 +11,6 @@ import (
 
 	"github.com/sseinspector/sseinspector/inspector"
 )
-
-// bareConnBytes bounds what a connection record costs once its details
-// are dropped, in the lane's own accounting (its string fields included).
-const bareConnBytes = 400
 
 // stormServer answers every request with one event and retry: 0, then
 // ends the response: a browser-like client reconnects at once, forever.
@@ -52,36 +49,75 @@ func storm(t testing.TB, limits inspector.Limits, conns int) *inspector.LaneSnap
 	}
 	sub.Stop()
 	<-sub.Done()
-	return sub.Lane().Snapshot()
+	return sess.Snapshot().Lanes[0]
 }
 
-// TestReconnectStormStaysUnderTheCap checks that connection records
-// count against the lane's memory cap: under a storm of reconnections
-// the lane stays within its cap, dropping (and counting) the oldest
-// connections' details, and equal headers are stored once.
+// TestReconnectStormStaysUnderTheCap checks that a storm of
+// reconnections keeps the lane within its memory cap: the oldest
+// connections lose their details, then whole records go, counted, while
+// the connection numbers of those kept stay what they were, and what each
+// connection left (an event, a read, a retry note) is counted in full.
 func TestReconnectStormStaysUnderTheCap(t *testing.T) {
-	const conns, limit = 2000, 256 << 10
+	const conns, limit = 5000, 1 << 20
 	snap := storm(t, inspector.Limits{MaxLaneBytes: limit}, conns)
-	if len(snap.Conns) < conns {
-		t.Fatalf("%d connections recorded, want ≥ %d", len(snap.Conns), conns)
+	n := snap.ConnCount()
+	if n < conns {
+		t.Fatalf("%d connections recorded, want ≥ %d", n, conns)
 	}
-	// Everything but the bare connection records (counted, never
-	// dropped, so that connection indices stay valid) is held to the cap.
-	if bare := int64(bareConnBytes * len(snap.Conns)); snap.MemoryBytes > limit+bare {
-		t.Errorf("lane holds %d bytes, over its %d-byte cap plus %d bytes of bare connection records", snap.MemoryBytes, limit, bare)
+	if snap.MemoryBytes > limit {
+		t.Errorf("lane holds %d bytes, over its %d-byte cap", snap.MemoryBytes, limit)
 	}
-	if snap.DroppedConnDetails == 0 {
-		t.Errorf("no connection details dropped at %d bytes for %d connections", snap.MemoryBytes, len(snap.Conns))
+	if snap.FirstConn == 0 || len(snap.Conns) == 0 {
+		t.Fatalf("%d connections dropped and %d kept at %d bytes, want some of each", snap.FirstConn, len(snap.Conns), snap.MemoryBytes)
 	}
-	for _, c := range snap.Conns[snap.DroppedConnDetails:] {
-		if c.RequestHeader == nil || c.Status == http.StatusOK && c.ResponseHeader == nil {
-			t.Fatalf("connection %d, after the dropped ones, has no headers", c.Index)
+	if int64(snap.FirstConn) > snap.DroppedConnDetails {
+		t.Errorf("%d connections dropped but only %d lost their details first", snap.FirstConn, snap.DroppedConnDetails)
+	}
+	for k, c := range snap.Conns {
+		if c.Index != snap.FirstConn+k {
+			t.Fatalf("Conns[%d] has index %d, want %d", k, c.Index, snap.FirstConn+k)
 		}
+	}
+	if _, ok := snap.ConnAt(snap.FirstConn - 1); ok {
+		t.Errorf("dropped connection %d still found", snap.FirstConn-1)
+	}
+	if c, ok := snap.ConnAt(n - 1); !ok || c.Index != n-1 {
+		t.Errorf("newest connection %d not found by its index", n-1)
+	}
+	// Every connection but possibly the last, cut short, sent one event
+	// and one retry field: dropped and held add up.
+	if ev := snap.TotalEvents(); ev < int64(n-1) || ev > int64(n) {
+		t.Errorf("%d events counted (%d dropped) for %d connections", ev, snap.DroppedEvents, n)
+	}
+	if notes := snap.DroppedNotes + int64(len(snap.Notes())); notes < int64(n-1) || notes > int64(n) {
+		t.Errorf("%d retry notes counted (%d dropped) for %d connections", notes, snap.DroppedNotes, n)
+	}
+	for i := int(snap.DroppedConnDetails); i < n; i++ {
+		c, ok := snap.ConnAt(i)
+		if !ok || c.RequestHeader == nil || c.Status == http.StatusOK && c.ResponseHeader == nil {
+			t.Fatalf("connection %d, after the dropped ones, has no headers", i)
+		}
+	}
+	// A session file keeps the connection numbers of what was held.
+	var buf bytes.Buffer
+	if err := inspector.WriteSession(&buf, &inspector.Snapshot{Lanes: []*inspector.LaneSnapshot{snap}}, inspector.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := inspector.ReadSession(&buf, inspector.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ls := loaded.Snapshot().Lanes[0]; ls.FirstConn != snap.FirstConn || ls.ConnCount() != n || ls.TotalEvents() != snap.TotalEvents() {
+		t.Errorf("loaded: connections %d..%d, %d events; saved %d..%d, %d events",
+			ls.FirstConn, ls.ConnCount(), ls.TotalEvents(), snap.FirstConn, n, snap.TotalEvents())
 	}
 	// Without the cap biting, a connection costs its record and its
 	// share of an event, a read and a retry note: far below a kilobyte.
 	snap = storm(t, inspector.Limits{}, conns)
-	if per := snap.MemoryBytes / int64(len(snap.Conns)); per > 1024 {
+	if snap.FirstConn != 0 {
+		t.Errorf("%d connections dropped without the cap biting", snap.FirstConn)
+	}
+	if per := snap.MemoryBytes / int64(snap.ConnCount()); per > 1024 {
 		t.Errorf("%d bytes per connection counted, want ≤ 1 KiB", per)
 	}
 }
@@ -98,7 +134,7 @@ func BenchmarkReconnectStorm(b *testing.B) {
 	elapsed := time.Since(start)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	n := float64(len(snap.Conns))
+	n := float64(snap.ConnCount())
 	b.ReportMetric(float64(elapsed.Nanoseconds())/n, "ns/conn")
 	b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/n, "heap-bytes/conn")
 	b.ReportMetric(float64(snap.MemoryBytes)/n, "counted-bytes/conn")

@@ -84,9 +84,13 @@ func runWatch(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) in
 	if failed == len(subs) {
 		code = ExitFailure
 	}
-	if err := o.save.Save(sess.Snapshot()); err != nil {
-		fmt.Fprintf(env.Stderr, "sseinspector watch: %v\n", err)
-		code = ExitFailure
+	// A snapshot copies every connection record held: take none when
+	// there is nothing to save.
+	if o.save.Output != "" {
+		if err := o.save.Save(sess.Snapshot()); err != nil {
+			fmt.Fprintf(env.Stderr, "sseinspector watch: %v\n", err)
+			code = ExitFailure
+		}
 	}
 	return code
 }

@@ -76,8 +76,7 @@ func eventDetail(l *inspector.LaneSnapshot, ev inspector.Event, delay string) st
 	b.WriteString(ev.Data)
 	b.WriteString("\n\nRaw bytes (line endings shown as \\r and \\n):\n")
 	b.WriteString(visibleRaw(ev.Raw))
-	if ev.Conn < len(l.Conns) {
-		c := l.Conns[ev.Conn]
+	if c, ok := l.ConnAt(ev.Conn); ok {
 		fmt.Fprintf(&b, "\n\nRequest: %s %s\n", c.Method, c.URL)
 		if c.LastEventID != "" {
 			fmt.Fprintf(&b, "  (sent Last-Event-ID: %s)\n", c.LastEventID)

@@ -210,7 +210,7 @@ func stateText(l *inspector.LaneSnapshot, live bool) string {
 	if l.StateDetail != "" {
 		s += ": " + l.StateDetail
 	}
-	if n := len(l.Conns); n > 1 {
+	if n := l.ConnCount(); n > 1 {
 		s += fmt.Sprintf(" · %d connections", n)
 	}
 	return s

@@ -105,9 +105,9 @@ func drawGaps(c plot.Canvas, L *layout, b *band) {
 func drawReconnects(c plot.Canvas, L *layout, b *band) {
 	v := L.v
 	lastRight := math.Inf(-1)
-	for k := 1; k < len(b.lane.Conns); k++ {
+	for k := range b.lane.Conns {
 		conn := &b.lane.Conns[k]
-		if conn.Start < v.From || conn.Start > v.To {
+		if conn.Index == 0 || conn.Start < v.From || conn.Start > v.To {
 			continue
 		}
 		x := L.xm.x(conn.Start)

@@ -124,7 +124,7 @@ func legendMarks(L *layout, idx *index) legendSet {
 	for i := range L.bands {
 		l := L.bands[i].lane
 		has.charts = has.charts || !L.bands[i].chart.Empty()
-		has.reconnect = has.reconnect || len(l.Conns) > 1
+		has.reconnect = has.reconnect || l.ConnCount() > 1
 		has.gap = has.gap || len(gaps(l)) > 0
 		has.burst = has.burst || len(idx.lane(l).bursts) > 0
 	}
@@ -294,7 +294,7 @@ func drawGutter(c plot.Canvas, d *Data, L *layout, b *band, li *laneIndex) {
 		return
 	}
 	lines := []string{
-		fmt.Sprintf("%s events · %s", fmtCount(l.TotalEvents()), plural(len(l.Conns), "conn")),
+		fmt.Sprintf("%s events · %s", fmtCount(l.TotalEvents()), plural(l.ConnCount(), "conn")),
 		inspector.FormatBytes(l.Bytes()) + " received",
 	}
 	if l.Info.ID == d.RefLane {

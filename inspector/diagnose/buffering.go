@@ -54,8 +54,7 @@ func (f *laneFacts) bufferSign(ref *laneFacts) bufferSign {
 			s.heldToEnd = append(s.heldToEnd, t)
 		}
 		if t.Silent && ref != nil {
-			c := &f.snap.Conns[t.Conn]
-			if ref.eventsBetween(c.Start, c.Start+t.Life) >= 2 {
+			if c, ok := f.snap.ConnAt(t.Conn); ok && ref.eventsBetween(c.Start, c.Start+t.Life) >= 2 {
 				s.silent = append(s.silent, t)
 			}
 		}
@@ -101,7 +100,10 @@ func (f *laneFacts) bufferEvidence(s bufferSign, ref *laneFacts) []string {
 			eventRange(b.MaxFirst, b.MaxLast), fmtDur(b.MaxAt)))
 	}
 	for _, t := range s.heldToEnd {
-		c := &f.snap.Conns[t.Conn]
+		c, ok := f.snap.ConnAt(t.Conn)
+		if !ok {
+			continue
+		}
 		ev = append(ev, fmt.Sprintf("%s: connection %d lasted %s but delivered all its %d events at its end "+
 			"(the first %s after the request)", name, t.Conn+1, fmtDur(t.Life), c.Events, fmtDur(t.ToFirstEvent)))
 	}

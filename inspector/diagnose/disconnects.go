@@ -96,6 +96,13 @@ func measureDisconnects(lane *inspector.LaneSnapshot, reads []inspector.Read, ev
 	var out []Disconnect
 	seenIDs := make(map[string]struct{})
 	lastID := ""
+	if len(lane.Conns) > 0 && lane.FirstConn > 0 {
+		// The cap dropped the earlier connections: the first one held
+		// resumed from what they had left.
+		lastID = lane.Conns[0].LastEventID
+	}
+	// perConn, longest and lastByte are indexed by position in
+	// lane.Conns, not by connection number.
 	for i := range lane.Conns {
 		c := &lane.Conns[i]
 		for _, id := range perConn[i].ownIDs {
@@ -107,7 +114,7 @@ func measureDisconnects(lane *inspector.LaneSnapshot, reads []inspector.Read, ev
 		if c.Open() {
 			continue
 		}
-		d := Disconnect{Lane: lane.Info.ID, Conn: i, Start: Millis(c.Start), End: Millis(c.End), Cause: c.Cause, Peer: c.Peer,
+		d := Disconnect{Lane: lane.Info.ID, Conn: c.Index, Start: Millis(c.Start), End: Millis(c.End), Cause: c.Cause, Peer: c.Peer,
 			Err: c.Err, By: closerOf(c), LastByte: Millis(lastByte[i]), Lifetime: Millis(c.End - c.Start),
 			LongestGap: Millis(longest[i]), Events: perConn[i].count, Discarded: c.Discarded, LastID: lastID}
 		alive := lastByte[i]
@@ -147,17 +154,18 @@ func eventsPerConn(lane *inspector.LaneSnapshot, events []inspector.EventMeta) [
 	}
 	for i := range events {
 		e := &events[i]
-		if e.Conn < 0 || e.Conn >= len(perConn) {
+		k := e.Conn - lane.FirstConn
+		if k < 0 || k >= len(perConn) {
 			continue
 		}
-		ce := &perConn[e.Conn]
+		ce := &perConn[k]
 		ce.count++
 		// An event that did not change the last event ID set none of its
 		// own: it only inherits one, which says nothing about resuming.
-		if e.ID != "" && e.ID != prevID[e.Conn] {
+		if e.ID != "" && e.ID != prevID[k] {
 			ce.ownIDs = append(ce.ownIDs, e.ID)
 		}
-		prevID[e.Conn] = e.ID
+		prevID[k] = e.ID
 		ce.lastID = e.ID
 	}
 	return perConn
@@ -177,12 +185,13 @@ func silencesPerConn(lane *inspector.LaneSnapshot, reads []inspector.Read) (long
 		}
 	}
 	for _, r := range reads {
-		if r.WireSize == 0 || r.Conn < 0 || r.Conn >= len(last) {
+		k := r.Conn - lane.FirstConn
+		if r.WireSize == 0 || k < 0 || k >= len(last) {
 			continue
 		}
-		longest[r.Conn] = max(longest[r.Conn], r.At-last[r.Conn])
-		last[r.Conn] = r.At
-		lastByte[r.Conn] = r.At
+		longest[k] = max(longest[k], r.At-last[k])
+		last[k] = r.At
+		lastByte[k] = r.At
 	}
 	return longest, lastByte
 }

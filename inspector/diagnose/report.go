@@ -189,7 +189,7 @@ func laneKeys(snap *inspector.Snapshot) map[int]string {
 func laneReport(f *laneFacts) *LaneReport {
 	l := f.snap
 	lr := &LaneReport{ID: l.Info.ID, Name: l.Info.Name, Kind: l.Info.Kind, Role: f.role, URL: l.Info.URL,
-		Client: l.Info.Client, Connections: len(l.Conns), Events: l.TotalEvents(), Comments: f.comments()}
+		Client: l.Info.Client, Connections: l.ConnCount(), Events: l.TotalEvents(), Comments: f.comments()}
 	for _, c := range l.Conns {
 		lr.Bytes += c.Bytes
 		lr.WireBytes += c.WireBytes

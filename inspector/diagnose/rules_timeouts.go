@@ -333,8 +333,8 @@ func (d *diag) longestSilence(l *laneFacts) (longest, at time.Duration) {
 		}
 	}
 	for conn, prev := range last {
-		c := &l.snap.Conns[conn]
-		if idleClosed[conn] {
+		c, ok := l.snap.ConnAt(conn)
+		if !ok || idleClosed[conn] {
 			continue
 		}
 		end := c.End
