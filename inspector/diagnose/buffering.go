@@ -108,7 +108,10 @@ func (f *laneFacts) bufferEvidence(s bufferSign, ref *laneFacts) []string {
 			"(the first %s after the request)", name, t.Conn+1, fmtDur(t.Life), c.Events, fmtDur(t.ToFirstEvent)))
 	}
 	for _, t := range s.silent {
-		c := &f.snap.Conns[t.Conn]
+		c, ok := f.snap.ConnAt(t.Conn)
+		if !ok {
+			continue
+		}
 		what := "no body byte"
 		if c.HeadersAt == 0 {
 			what = "nothing, not even the response headers,"
