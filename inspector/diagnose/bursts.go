@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"math"
+	"sort"
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector"
@@ -155,23 +156,40 @@ func measureBursts(lane *inspector.LaneSnapshot, reads []inspector.Read, events 
 	return b
 }
 
-// findStep looks for a regular read size: the most common inner read size,
-// when at least three quarters of the inner reads are multiples of it
-// (a reader that falls behind gets two buffers at once) and those reads cut
-// events or carry several, as a byte-count flush does. A connection's first
+// findStep looks for a regular read size: a common inner read size, when
+// at least three quarters of the inner reads are multiples of it (a reader
+// that falls behind gets two buffers at once) and those reads cut events
+// or carry several, as a byte-count flush does. Sizes are tried from the
+// most common down, so that a loaded reader that got two buffers at once
+// more often than one still shows the buffer's size. A connection's first
 // read may fall short of the step without counting against it: a proxy
 // that holds the headers back fills its first buffer with them too
 // (nginx: 4096 B less the upstream's header block).
 func (b *Bursts) findStep(reads []inspector.Read, inner []int, sizes map[int]int, completed []int, split, first []bool) {
-	step, best := 0, 0
-	for size, n := range sizes {
-		if n > best || n == best && size > step {
-			step, best = size, n
+	candidates := make([]int, 0, len(sizes))
+	for size := range sizes {
+		if size >= minStep {
+			candidates = append(candidates, size)
 		}
 	}
-	if step < minStep {
-		return
+	sort.Slice(candidates, func(i, j int) bool {
+		a, c := candidates[i], candidates[j]
+		return sizes[a] > sizes[c] || sizes[a] == sizes[c] && a > c
+	})
+	for _, step := range candidates[:min(len(candidates), maxStepCandidates)] {
+		if multiples, ok := stepFits(step, reads, inner, completed, split, first); ok {
+			b.StepSize, b.StepReads = step, multiples
+			return
+		}
 	}
+}
+
+// maxStepCandidates bounds how many read sizes findStep tries.
+const maxStepCandidates = 8
+
+// stepFits reports whether step is the regular size of the inner reads,
+// and how many of them are multiples of it.
+func stepFits(step int, reads []inspector.Read, inner []int, completed []int, split, first []bool) (int, bool) {
 	multiples, cutting, considered := 0, 0, 0
 	for _, i := range inner {
 		size := reads[i].WireSize
@@ -185,10 +203,7 @@ func (b *Bursts) findStep(reads []inspector.Read, inner []int, sizes map[int]int
 		}
 		considered++
 	}
-	if multiples < 2 || multiples*4 < considered*3 || cutting*2 < multiples {
-		return
-	}
-	b.StepSize, b.StepReads = step, multiples
+	return multiples, multiples >= 2 && multiples*4 >= considered*3 && cutting*2 >= multiples
 }
 
 // firstOfConn marks the first read with bytes of each connection.

@@ -1,6 +1,7 @@
 package diagnose_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
@@ -95,5 +96,28 @@ func TestStaircaseStaysSmall(t *testing.T) {
 	b := diagnose.MeasureBursts(snap)
 	if len(b.Staircase) > 512 || b.Staircase[len(b.Staircase)-1].Total != snap.Bytes() {
 		t.Fatalf("%d steps, total %d", len(b.Staircase), b.Staircase[len(b.Staircase)-1].Total)
+	}
+}
+
+// A reader that falls behind gets two pages at once more often than one:
+// the page is still found, since every read is a multiple of it.
+func TestBurstsFindThePageStepWhenPagesMostlyArriveInPairs(t *testing.T) {
+	s := it.NewSession()
+	var body strings.Builder
+	for i := 0; body.Len() < 11*4096; i++ {
+		body.WriteString(it.Numbered(i, 200))
+	}
+	stream := body.String()
+	l := s.Lane("proxied").Connect(0, "").Respond(it.Ms(1))
+	at, off := it.Ms(10), 0
+	for _, pages := range []int{2, 1, 2, 2, 1, 2, 1} { // 8192 B most often, then 4096 B
+		n := pages * 4096
+		l.Read(at, stream[off:off+n])
+		at, off = at+it.Ms(500), off+n
+	}
+	l.Close(at, inspector.CauseEOF)
+	b := diagnose.MeasureBursts(laneSnap(s, l))
+	if b.StepSize != 4096 {
+		t.Fatalf("step %d B over %d reads, want 4096: every read is a multiple of a page", b.StepSize, b.StepReads)
 	}
 }
