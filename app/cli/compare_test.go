@@ -74,7 +74,13 @@ func TestCompareNamesABufferingProxy(t *testing.T) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	if len(r.Findings) == 0 || r.Findings[0].ID != "proxy-buffering" || r.Lanes["proxied"].Bursts.StepSize != 4096 {
-		t.Fatalf("findings %+v, proxied step %d", r.Findings, r.Lanes["proxied"].Bursts.StepSize)
+		var raw struct {
+			Lanes map[string]struct {
+				Bursts json.RawMessage `json:"bursts"`
+			} `json:"lanes"`
+		}
+		_ = json.Unmarshal([]byte(out), &raw)
+		t.Fatalf("findings %+v, proxied step %d; proxied bursts:\n%s", r.Findings, r.Lanes["proxied"].Bursts.StepSize, raw.Lanes["proxied"].Bursts)
 	}
 	if svg, err := os.ReadFile(img); err != nil || !strings.Contains(string(svg), "<svg") {
 		t.Fatalf("timeline image: %v", err)
