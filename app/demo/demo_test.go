@@ -47,20 +47,32 @@ func TestDemoShowsBufferingOnTheProxiedLaneOnly(t *testing.T) {
 	if r := ds.Read(0); r.Size >= 4096 {
 		t.Fatalf("direct lane's first read is %d B: the origin itself buffers", r.Size)
 	}
-	if ps.ReadCount() == 0 || ps.Read(0).Size != 4096 {
-		t.Fatalf("proxied lane's first read = %+v, want a 4096-byte page", ps.Read(0))
+	// The first page may reach the client in two reads at the same
+	// moment: the proxy's own 4 KiB write buffer sends it in two writes
+	// when the response headers precede it. Reads within a few
+	// milliseconds of the first are that page.
+	if ps.ReadCount() == 0 {
+		t.Fatal("proxied lane read nothing")
+	}
+	first, page, pageReads := ps.Read(0), 0, 0
+	for i := 0; i < ps.ReadCount() && ps.Read(i).At-first.At < 5*time.Millisecond; i++ {
+		page += ps.Read(i).Size
+		pageReads++
+	}
+	if page != 4096 {
+		t.Fatalf("proxied lane's first page = %d B in %d reads from %+v, want 4096", page, pageReads, first)
 	}
 	if ps.Conns[0].HeadersAt < ds.Conns[0].HeadersAt+500*time.Millisecond {
 		t.Fatalf("proxied headers at %v, direct at %v: headers were not held", ps.Conns[0].HeadersAt, ds.Conns[0].HeadersAt)
 	}
 	burst := 0
 	ps.Scan(0, ps.Len(), func(_ int, m *inspector.EventMeta) bool {
-		if m.LastRead == 0 {
+		if m.LastRead < int64(pageReads) {
 			burst++
 		}
-		return m.LastRead == 0
+		return m.LastRead < int64(pageReads)
 	})
 	if burst < 20 {
-		t.Fatalf("first proxied read completed %d events, want a burst of 20+", burst)
+		t.Fatalf("the first proxied page completed %d events, want a burst of 20+", burst)
 	}
 }
