@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector/inspectortest"
 	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
@@ -19,21 +20,7 @@ import (
 // and server, over TLS) each event is reported when its DATA frame
 // arrives, and that the lane records the protocol.
 func TestSubscriberHTTP2PerDataFrame(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/event-stream")
-		io.WriteString(w, "data: one\n\n")
-		w.(http.Flusher).Flush()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-			return
-		}
-		io.WriteString(w, "data: two\n\n")
-	}))
-	srv.EnableHTTP2 = true
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
+	srv, release := inspectortest.HTTP2TwoEvents(t)
 	tr := &inspector.StreamTransport{TLSClientConfig: srv.Client().Transport.(*http.Transport).TLSClientConfig}
 	t.Cleanup(tr.CloseIdleConnections)
 	sess := inspector.NewSession(inspector.Limits{})

@@ -2,9 +2,7 @@ package proxytap
 
 import (
 	"bufio"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -78,21 +76,7 @@ func nextData(t *testing.T, lines <-chan string) string {
 // upstream (Go's server, over TLS): each event is forwarded, and
 // recorded, when its DATA frame arrives, and the lane records HTTP/2.0.
 func TestTapForwardsEachHTTP2DataFrame(t *testing.T) {
-	release := make(chan struct{})
-	origin := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sseHeaders(w)
-		io.WriteString(w, "data: one\n\n")
-		w.(http.Flusher).Flush()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-			return
-		}
-		io.WriteString(w, "data: two\n\n")
-	}))
-	origin.EnableHTTP2 = true
-	origin.StartTLS()
-	t.Cleanup(origin.Close)
+	origin, release := inspectortest.HTTP2TwoEvents(t)
 	_, sess, base := startTap(t, Config{Upstream: origin.URL,
 		UpstreamTLS: origin.Client().Transport.(*http.Transport).TLSClientConfig})
 	lines := make(chan string, 8)

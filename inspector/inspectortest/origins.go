@@ -2,6 +2,7 @@ package inspectortest
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -90,4 +91,28 @@ func StampedEvent(seq int, sent time.Time, size int) string {
 			strings.Repeat(".", pad))
 	}
 	return ev
+}
+
+// HTTP2TwoEvents starts an HTTP/2 origin over TLS (Go's server) that sends
+// one event, flushes, and sends a second only once release is closed: a
+// test can then check that the first was reported, or forwarded, on its
+// own DATA frame. The server stops when the test ends.
+func HTTP2TwoEvents(t testing.TB) (srv *httptest.Server, release chan struct{}) {
+	release = make(chan struct{})
+	srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Cache-Control", "no-cache")
+		io.WriteString(w, "data: one\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, "data: two\n\n")
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv, release
 }
