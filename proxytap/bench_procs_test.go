@@ -168,15 +168,21 @@ func startBenchOrigin(b *testing.B) string {
 	return strings.TrimSpace(line)
 }
 
-// startTapBinary builds the shipped binary and runs `sseinspector tap` in
-// reverse mode in front of upstream; it returns the tap's base URL.
-func startTapBinary(b *testing.B, upstream string) string {
+// buildTapBinary builds the shipped binary and returns its path.
+func buildTapBinary(b *testing.B) string {
 	b.Helper()
 	bin := filepath.Join(b.TempDir(), "sseinspector")
 	build := exec.Command("go", "build", "-o", bin, "github.com/sseinspector/sseinspector")
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
+	return bin
+}
+
+// startTapBinary runs `bin tap` in reverse mode in front of upstream; it
+// returns the tap's base URL.
+func startTapBinary(b *testing.B, bin, upstream string) string {
+	b.Helper()
 	cmd := exec.Command(bin, "tap", "--listen", "127.0.0.1:0", "--upstream", upstream)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -26,6 +26,9 @@ import (
 // Targets: the tap adds no more per-event latency than nginx (ratio ≤ 1
 // at p50), matches nginx's throughput at saturation (ratio ≥ 1), and
 // holds an idle tapped connection in ≤ 64 KiB.
+//
+// SSEI_BENCH_BASELINE=path adds another build of the binary (an earlier
+// commit, say) as a fourth path, "baseline", measured in the same rounds.
 
 // stampedOrigin emits events {"seq":N,"sent":unix-ns,"pad":"…"} with id N:
 // ?rate= events per second (0: as fast as the connection takes them),
@@ -71,8 +74,11 @@ func stampedOrigin(w http.ResponseWriter, r *http.Request) {
 // order direct, tap, nginx.
 func benchPaths(b *testing.B) (names, bases []string) {
 	origin := startBenchOrigin(b)
-	tapBase := startTapBinary(b, origin)
+	tapBase := startTapBinary(b, buildTapBinary(b), origin)
 	names, bases = []string{"direct", "tap"}, []string{origin, tapBase}
+	if bin := os.Getenv("SSEI_BENCH_BASELINE"); bin != "" {
+		names, bases = append(names, "baseline"), append(bases, startTapBinary(b, bin, origin))
+	}
 	if _, err := os.Stat(inspectortest.NginxPath); err == nil {
 		nginx := inspectortest.StartNginx(b, inspectortest.NginxConfig{Upstream: origin,
 			Location: "proxy_buffering off; proxy_http_version 1.1; proxy_set_header Connection '';"})
@@ -130,12 +136,42 @@ func reportBench(b *testing.B, names []string, p50, p99, eps map[string][]float6
 	if _, ok := p50["nginx"]; !ok {
 		return
 	}
-	if nginxAdded := median(p50["nginx"]) - direct; nginxAdded > 0 {
+	nginxAdded := median(p50["nginx"]) - direct
+	if nginxAdded > 0 {
 		b.ReportMetric((median(p50["tap"])-direct)/nginxAdded, "tap/nginx-added-p50")
+	}
+	if lo, hi, ok := roundRange(p50); ok {
+		b.ReportMetric(lo, "tap/nginx-added-p50-lowest-round")
+		b.ReportMetric(hi, "tap/nginx-added-p50-highest-round")
 	}
 	if r := median(eps["nginx"]); r > 0 {
 		b.ReportMetric(median(eps["tap"])/r, "tap/nginx-throughput")
 	}
+	if _, ok := p50["baseline"]; ok && nginxAdded > 0 {
+		b.ReportMetric((median(p50["baseline"])-direct)/nginxAdded, "baseline/nginx-added-p50")
+	}
+}
+
+// roundRange is the lowest and highest ratio of the tap's added p50 to
+// nginx's within one round (both over that round's direct p50), over the
+// rounds where nginx added anything.
+func roundRange(p50 map[string][]float64) (lo, hi float64, ok bool) {
+	for r := range p50["direct"] {
+		d := p50["direct"][r]
+		nginxAdded := p50["nginx"][r] - d
+		if nginxAdded <= 0 {
+			continue
+		}
+		ratio := (p50["tap"][r] - d) / nginxAdded
+		if !ok || ratio < lo {
+			lo = ratio
+		}
+		if !ok || ratio > hi {
+			hi = ratio
+		}
+		ok = true
+	}
+	return lo, hi, ok
 }
 
 func atof(b *testing.B, s string) float64 {

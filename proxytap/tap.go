@@ -60,7 +60,14 @@ func New(cfg Config) (*Tap, error) {
 	}
 	t.dial = cfg.DialContext
 	if t.dial == nil {
-		t.dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+		d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+		t.dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := d.DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return quiet(c), nil
+		}
 	}
 	if cfg.Upstream != "" {
 		u, err := parseUpstream(cfg.Upstream)
@@ -170,7 +177,7 @@ func (t *Tap) serve(ln net.Listener, ready chan<- struct{}) error {
 	if ready != nil {
 		close(ready)
 	}
-	err := srv.Serve(ln)
+	err := srv.Serve(quietListener{ln})
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
