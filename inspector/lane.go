@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"maps"
 	"sort"
 	"sync"
 	"time"
@@ -8,20 +9,18 @@ import (
 	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
-// readRecord is one stored read.
+// readRecord is one stored read. A tapped lane keeps when each read was
+// delivered to the browser in a log of its own beside it, so that the
+// reads of other lanes do not pay for it.
 type readRecord struct {
-	at        int64
-	delivered int64
-	conn      uint32
-	wire      uint32
-	size      uint32
+	at   int64
+	conn uint32
+	wire uint32
+	size uint32
 }
 
-const readRecordSize = 32
-
-// noteSize is unsafe.Sizeof(Note{}), checked by a test; a note's text is
-// counted on top.
-const noteSize = 56
+// readRecordSize is unsafe.Sizeof(readRecord{}), checked by a test.
+const readRecordSize = 24
 
 // Lane is one stream in a session: a subscription, or one SSE response seen
 // by the tap. Its writer methods must be called from one goroutine at a
@@ -30,20 +29,21 @@ type Lane struct {
 	sess *Session
 	tap  bool
 
-	mu          sync.Mutex
-	info        LaneInfo
-	state       LaneState
-	stateDetail string
-	conns       chunkLog[Conn]
-	connBytes   []int64 // memory of each conns chunk, strings included
-	segs        []*segment
-	events      int64 // events appended, including dropped
-	dropped     int64 // events dropped by the memory cap
-	reads       chunkLog[readRecord]
-	notes       chunkLog[Note]
-	noteBytes   []int64 // memory of each notes chunk, text included
-	connDetail  int     // conns before this index have had their details dropped (or were dropped)
-	memory      int64
+	mu           sync.Mutex
+	info         LaneInfo
+	state        LaneState
+	stateDetail  string
+	conns        chunkLog[Conn]
+	connBytes    []int64 // memory of each conns chunk, strings included
+	segs         []*segment
+	events       int64 // events appended, including dropped
+	dropped      int64 // events dropped by the memory cap
+	reads        chunkLog[readRecord]
+	delivered    chunkLog[int64] // tapped lanes: when each read was delivered
+	notes        noteLog
+	connDetail   int        // conns before this index have had their details dropped (or were dropped)
+	droppedConns ConnTotals // what the dropped connection records recorded
+	memory       int64
 }
 
 // Info returns the lane's description.
@@ -88,13 +88,24 @@ func (l *Lane) AddRead(conn int, at, delivered time.Duration, wire, size int) in
 		c.Bytes += int64(size)
 		c.Reads++
 	}
-	idx := l.reads.n
-	if grown := l.reads.append(readRecord{at: int64(at), delivered: int64(delivered), conn: uint32(conn), wire: uint32(wire), size: uint32(size)}); grown > 0 {
-		l.memory += int64(grown) * readRecordSize
-		l.enforceCap()
-	}
+	idx := l.appendRead(conn, at, delivered, wire, size)
 	l.mu.Unlock()
 	l.sess.notify()
+	return idx
+}
+
+// appendRead stores a read and returns its lane-wide index; the caller
+// holds the lock.
+func (l *Lane) appendRead(conn int, at, delivered time.Duration, wire, size int) int64 {
+	idx := l.reads.n
+	grown := int64(l.reads.append(readRecord{at: int64(at), conn: uint32(conn), wire: uint32(wire), size: uint32(size)})) * readRecordSize
+	if l.tap {
+		grown += int64(l.delivered.append(int64(delivered))) * 8
+	}
+	if grown > 0 {
+		l.memory += grown
+		l.enforceCap()
+	}
 	return idx
 }
 
@@ -105,31 +116,20 @@ func (l *Lane) AddItem(conn int, it *sse.Item, arrival, delivered time.Duration)
 	switch it.Kind {
 	case sse.ItemEvent:
 		l.addEvent(conn, it, arrival, delivered)
-	case sse.ItemComment:
+	case sse.ItemComment, sse.ItemRetry:
 		l.mu.Lock()
-		l.appendNote(Note{Conn: conn, At: arrival, Kind: sse.ItemComment, Text: string(it.Data), Read: it.LastRead})
-		l.mu.Unlock()
-		l.sess.notify()
-	case sse.ItemRetry:
-		l.mu.Lock()
-		l.appendNote(Note{Conn: conn, At: arrival, Kind: sse.ItemRetry, Retry: it.Retry, Read: it.LastRead})
+		l.appendNote(conn, arrival, it.Kind, it.Data, it.Retry, it.LastRead)
 		l.mu.Unlock()
 		l.sess.notify()
 	}
 }
 
-// appendNote stores a comment or retry note under the memory cap: a server
-// padding its stream with comments must not grow the lane without bound.
-// The caller holds the lock.
-func (l *Lane) appendNote(n Note) {
-	chunks := len(l.notes.chunks)
-	l.notes.append(n)
-	if len(l.notes.chunks) != chunks {
-		l.noteBytes = append(l.noteBytes, 0)
-	}
-	size := noteSize + int64(len(n.Text))
-	l.noteBytes[len(l.noteBytes)-1] += size
-	l.memory += size
+// appendNote stores a comment (its text) or a retry field (its
+// reconnection time) under the memory cap: a server padding its stream
+// with comments must not grow the lane without bound. The caller holds
+// the lock.
+func (l *Lane) appendNote(conn int, at time.Duration, kind sse.ItemKind, text []byte, retry time.Duration, read int64) {
+	l.memory += l.notes.append(at, conn, kind, text, retry, read)
 	l.enforceCap()
 }
 
@@ -152,7 +152,7 @@ func (l *Lane) appendEvent(conn int, it *sse.Item, arrival, delivered time.Durat
 		seg = l.newSegment(len(it.Raw), it.LastRead)
 	}
 	before := seg.memory()
-	rawOff := uint32(len(seg.arena))
+	rawOff, repeat := seg.rawRef(it.Raw)
 	idOff, idLen, idFlags := seg.idRef(it.ID, it.Raw, rawOff)
 	r := record{
 		arrival:  int64(arrival),
@@ -173,7 +173,9 @@ func (l *Lane) appendEvent(conn int, it *sse.Item, arrival, delivered time.Durat
 		}
 		seg.fullSize[len(seg.records)] = it.Size
 	}
-	seg.arena = append(seg.arena, it.Raw...)
+	if !repeat {
+		seg.arena = append(seg.arena, it.Raw...)
+	}
 	seg.records = append(seg.records, r)
 	if l.tap {
 		seg.delivered = append(seg.delivered, int64(delivered))
@@ -220,10 +222,11 @@ func (l *Lane) enforceCap() {
 		}
 		if len(l.reads.chunks) > 1 {
 			readMem = int64(cap(l.reads.chunks[0])) * readRecordSize
+			if len(l.delivered.chunks) > 1 {
+				readMem += int64(cap(l.delivered.chunks[0])) * 8
+			}
 		}
-		if len(l.notes.chunks) > 1 {
-			noteMem = l.noteBytes[0]
-		}
+		noteMem = l.notes.oldest()
 		if len(l.conns.chunks) > 1 {
 			connMem = l.connBytes[0]
 		}
@@ -238,10 +241,9 @@ func (l *Lane) enforceCap() {
 		case readMem > 0 && readMem >= noteMem:
 			l.memory -= readMem
 			l.reads.dropChunk()
+			l.delivered.dropChunk()
 		case noteMem > 0:
-			l.memory -= noteMem
-			l.notes.dropChunk()
-			l.noteBytes = l.noteBytes[1:]
+			l.memory -= l.notes.dropChunk()
 		default:
 			return
 		}
@@ -260,14 +262,17 @@ func (l *Lane) Snapshot() *LaneSnapshot {
 		FirstConn:          int(l.conns.first),
 		DroppedEvents:      l.dropped,
 		DroppedReads:       l.reads.first,
-		DroppedNotes:       l.notes.first,
+		DroppedNotes:       l.notes.recs.first,
 		DroppedConnDetails: int64(l.connDetail),
+		DroppedConns:       l.droppedConns,
 		MemoryBytes:        l.memory,
 		reads:              l.reads.view(),
+		delivered:          l.delivered.view(),
 		notes:              l.notes.view(),
 		segs:               make([]segmentView, len(l.segs)),
 		starts:             make([]int, len(l.segs)),
 	}
+	s.DroppedConns.Causes = maps.Clone(l.droppedConns.Causes)
 	for _, c := range l.conns.chunks {
 		s.Conns = append(s.Conns, c...)
 	}
@@ -295,11 +300,13 @@ type LaneSnapshot struct {
 	State       LaneState
 	StateDetail string
 	// Conns are the connections held, oldest first: Conns[k] has index
-	// FirstConn+k. The memory cap drops whole records of the oldest ended
-	// connections; FirstConn counts them, so indices stay stable. Use
-	// ConnAt to find a connection by index.
+	// FirstConn+k. The lane's MaxLaneConns and its memory cap drop whole
+	// records of the oldest ended connections; FirstConn counts them, so
+	// indices stay stable, and DroppedConns adds up what they recorded.
+	// Use ConnAt to find a connection by index.
 	Conns         []Conn
 	FirstConn     int
+	DroppedConns  ConnTotals
 	DroppedEvents int64 // events dropped by the memory cap
 	DroppedReads  int64 // reads dropped by the memory cap
 	DroppedNotes  int64 // comments and retry notes dropped by the memory cap
@@ -309,11 +316,12 @@ type LaneSnapshot struct {
 	DroppedConnDetails int64
 	MemoryBytes        int64 // memory held by stored events, reads, notes and connections
 
-	segs   []segmentView
-	starts []int
-	n      int
-	reads  logView[readRecord]
-	notes  logView[Note]
+	segs      []segmentView
+	starts    []int
+	n         int
+	reads     logView[readRecord]
+	delivered logView[int64] // tapped lanes only
+	notes     noteView
 }
 
 // Len is the number of events held.
@@ -403,8 +411,11 @@ func (s *LaneSnapshot) ReadCount() int { return s.reads.Len() }
 // Read returns the i-th held read.
 func (s *LaneSnapshot) Read(i int) Read {
 	r := s.reads.At(i)
-	return Read{Index: s.reads.first + int64(i), Conn: int(r.conn), At: time.Duration(r.at),
-		Delivered: time.Duration(r.delivered), WireSize: int(r.wire), Size: int(r.size)}
+	rd := Read{Index: s.reads.first + int64(i), Conn: int(r.conn), At: time.Duration(r.at), WireSize: int(r.wire), Size: int(r.size)}
+	if s.delivered.Len() > 0 {
+		rd.Delivered = time.Duration(s.delivered.At(i))
+	}
+	return rd
 }
 
 // ReadByIndex returns the read with the given lane-wide index, if held.
@@ -446,13 +457,36 @@ func (s *LaneSnapshot) End() time.Duration {
 	return end
 }
 
-// Bytes is the total decoded body bytes over all connections.
+// Bytes is the total decoded body bytes over all connections, dropped
+// ones included.
 func (s *LaneSnapshot) Bytes() int64 {
-	var b int64
+	b := s.DroppedConns.Bytes
 	for _, c := range s.Conns {
 		b += c.Bytes
 	}
 	return b
+}
+
+// WireBytes is the total body bytes as received over all connections,
+// dropped ones included.
+func (s *LaneSnapshot) WireBytes() int64 {
+	b := s.DroppedConns.WireBytes
+	for _, c := range s.Conns {
+		b += c.WireBytes
+	}
+	return b
+}
+
+// Start is when the lane's first connection started, dropped or not; 0
+// when it has none.
+func (s *LaneSnapshot) Start() time.Duration {
+	switch {
+	case s.FirstConn > 0 && s.DroppedConns.Causes != nil:
+		return s.DroppedConns.Start
+	case len(s.Conns) > 0:
+		return s.Conns[0].Start
+	}
+	return 0
 }
 
 // TotalEvents counts events received, including dropped ones.
@@ -467,6 +501,12 @@ func (s *LaneSnapshot) ConnAt(i int) (*Conn, bool) {
 	}
 	return &s.Conns[k], true
 }
+
+// HasDetails reports whether a held connection still has its headers and
+// redirects: the memory cap drops them from the oldest connections first
+// (DroppedConnDetails counts those), so a nil header there says nothing
+// about what the response carried.
+func (s *LaneSnapshot) HasDetails(c *Conn) bool { return int64(c.Index) >= s.DroppedConnDetails }
 
 // ConnCount is the number of connections recorded, dropped ones included.
 func (s *LaneSnapshot) ConnCount() int { return s.FirstConn + len(s.Conns) }

@@ -8,8 +8,9 @@ const BodySampleSize = 64
 // sampleBody keeps the first and the last bytes of a connection's body
 // while it has delivered no event, given each read after it was parsed.
 // Once an event completes the samples are dropped and no longer kept, so
-// the cost is paid only by streams that look dead. The slices are
-// replaced, never written in place, since snapshots share them.
+// the cost is paid only by streams that look dead, and counted against the
+// lane's cap. The slices are replaced, never written in place, since
+// snapshots share them.
 func (l *Lane) sampleBody(conn int, b []byte) {
 	if len(b) == 0 {
 		return
@@ -20,6 +21,8 @@ func (l *Lane) sampleBody(conn int, b []byte) {
 	if c == nil {
 		return
 	}
+	before := int64(cap(c.Head) + cap(c.Tail))
+	defer func() { l.countConn(conn, int64(cap(c.Head)+cap(c.Tail))-before) }()
 	if c.Events > 0 {
 		c.Head, c.Tail = nil, nil
 		return

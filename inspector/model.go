@@ -103,6 +103,40 @@ type Conn struct {
 // Open reports whether the connection has not ended yet.
 func (c *Conn) Open() bool { return c.Cause == CauseNone }
 
+// ConnTotals adds up the connections whose records a lane dropped (to its
+// MaxLaneConns or its memory cap), so that the lane's figures stay exact
+// when it holds only its most recent connections.
+type ConnTotals struct {
+	Start     time.Duration // when the first of them started
+	End       time.Duration // when the last of them ended
+	Answered  int64         // how many got response headers
+	WireBytes int64
+	Bytes     int64
+	Reads     int64
+	Events    int64
+	Discarded int64
+	// Causes counts them by how they ended.
+	Causes map[CloseCause]int64
+}
+
+// add counts one dropped connection.
+func (t *ConnTotals) add(c *Conn) {
+	if t.Causes == nil {
+		t.Start = c.Start
+		t.Causes = make(map[CloseCause]int64)
+	}
+	t.End = max(t.End, c.End)
+	if c.Status != 0 {
+		t.Answered++
+	}
+	t.WireBytes += c.WireBytes
+	t.Bytes += c.Bytes
+	t.Reads += c.Reads
+	t.Events += c.Events
+	t.Discarded += c.Discarded
+	t.Causes[c.Cause]++
+}
+
 // Read is one network read of a connection's body: when it returned and
 // how many bytes it carried. On tapped lanes Delivered is when the write of
 // those bytes to the browser returned.

@@ -10,6 +10,14 @@ import (
 // DefaultMaxLaneBytes is the default memory cap of one lane's stored events.
 const DefaultMaxLaneBytes = 256 << 20
 
+// DefaultMaxLaneConns is how many connection records a lane holds by
+// default: the most recent ones. A stream that reconnects every few
+// seconds for a whole working day stays within it; beyond it a lane is in
+// a reconnect storm, whose thousands of like connections say nothing the
+// totals of the dropped ones (LaneSnapshot.DroppedConns) and the recent
+// records do not.
+const DefaultMaxLaneConns = 10000
+
 // Limits bounds what a session keeps. The zero value means the defaults.
 type Limits struct {
 	// MaxEventSize caps one event's stored bytes; larger events are kept
@@ -18,6 +26,11 @@ type Limits struct {
 	// MaxLaneBytes caps the memory of one lane's events and reads; beyond
 	// it the oldest are dropped and counted. 0 means DefaultMaxLaneBytes.
 	MaxLaneBytes int64
+	// MaxLaneConns caps how many connection records a lane holds, within
+	// MaxLaneBytes: beyond it the oldest ended connections are dropped,
+	// 1,024 at a time, and added to the lane's totals of dropped
+	// connections. 0 means DefaultMaxLaneConns.
+	MaxLaneConns int
 }
 
 func (l Limits) maxEventSize() int {
@@ -25,6 +38,13 @@ func (l Limits) maxEventSize() int {
 		return sse.DefaultMaxEventSize
 	}
 	return l.MaxEventSize
+}
+
+func (l Limits) maxLaneConns() int64 {
+	if l.MaxLaneConns <= 0 {
+		return DefaultMaxLaneConns
+	}
+	return int64(l.MaxLaneConns)
 }
 
 func (l Limits) maxLaneBytes() int64 {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"time"
 )
@@ -251,6 +252,12 @@ func (ld *loader) loadLane(b []byte) error {
 	l := &Lane{sess: ld.sess, info: r.info(), state: r.State, stateDetail: r.Detail, tap: r.Kind == LaneTap}
 	l.events, l.dropped = r.DroppedEvents, r.DroppedEvents
 	l.reads.first, l.reads.n = r.FirstRead, r.FirstRead
+	if l.tap {
+		l.delivered.first, l.delivered.n = r.FirstRead, r.FirstRead
+	}
+	l.notes.recs.first, l.notes.recs.n = r.DroppedNotes, r.DroppedNotes
+	l.connDetail = int(min(r.DroppedConnDetails, math.MaxInt32))
+	l.droppedConns = r.DroppedConns.totals()
 	ld.lanes[r.ID] = l
 	ld.sess.lanes = append(ld.sess.lanes, l)
 	if r.ID >= ld.sess.nextID {
@@ -273,7 +280,7 @@ func (ld *loader) loadConn(b []byte) error {
 	}
 	if len(l.conns.chunks) == 0 && r.Index > int(l.conns.n) {
 		// The recording lane's cap had dropped the connections before.
-		l.conns.first, l.conns.n, l.connDetail = int64(r.Index), int64(r.Index), r.Index
+		l.conns.first, l.conns.n, l.connDetail = int64(r.Index), int64(r.Index), max(l.connDetail, r.Index)
 	}
 	if r.Index != int(l.conns.n) {
 		return fmt.Errorf("lane %d: connection %d out of order", r.Lane, r.Index)
@@ -297,12 +304,9 @@ func (ld *loader) loadRead(b []byte) error {
 	if r.Index != l.reads.n || r.Conn < 0 || r.Conn >= int(l.conns.n) {
 		return fmt.Errorf("lane %d: read %d out of order or on unknown connection", r.Lane, r.Index)
 	}
-	if grown := l.reads.append(readRecord{at: int64(r.At), delivered: int64(r.Delivered), conn: uint32(r.Conn), wire: uint32(r.WireSize), size: uint32(r.Size)}); grown > 0 {
-		l.mu.Lock()
-		l.memory += int64(grown) * readRecordSize
-		l.enforceCap()
-		l.mu.Unlock()
-	}
+	l.mu.Lock()
+	l.appendRead(r.Conn, r.At, r.Delivered, r.WireSize, r.Size)
+	l.mu.Unlock()
 	return nil
 }
 
@@ -338,7 +342,10 @@ func (ld *loader) loadNote(b []byte) error {
 	if err != nil {
 		return err
 	}
-	l.appendNote(r.note())
+	n := r.note()
+	l.mu.Lock()
+	l.appendNote(n.Conn, n.At, n.Kind, []byte(n.Text), n.Retry, n.Read)
+	l.mu.Unlock()
 	return nil
 }
 

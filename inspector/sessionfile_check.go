@@ -41,7 +41,24 @@ func firstErr(errs ...error) error {
 }
 
 func (r *laneRecord) check() error {
-	return firstErr(checkCount("droppedEvents", r.DroppedEvents), checkCount("firstRead", r.FirstRead))
+	if err := firstErr(checkCount("droppedEvents", r.DroppedEvents), checkCount("firstRead", r.FirstRead),
+		checkCount("droppedNotes", r.DroppedNotes), checkCount("droppedConnDetails", r.DroppedConnDetails)); err != nil {
+		return err
+	}
+	if t := r.DroppedConns; t != nil {
+		if err := firstErr(checkTime("droppedConns start", t.Start), checkTime("droppedConns end", t.End),
+			checkCount("droppedConns answered", t.Answered), checkCount("droppedConns wireBytes", t.WireBytes),
+			checkCount("droppedConns bytes", t.Bytes), checkCount("droppedConns reads", t.Reads),
+			checkCount("droppedConns events", t.Events), checkCount("droppedConns discarded", t.Discarded)); err != nil {
+			return err
+		}
+		for cause, n := range t.Causes {
+			if err := checkCount("droppedConns causes "+string(cause), n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (r *connRecord) check() error {

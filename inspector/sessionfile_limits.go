@@ -25,19 +25,30 @@ func (ld *loader) addEvent(l *Lane, conn int, it *sse.Item, arrival, delivered t
 }
 
 // addLoadedConn appends a loaded connection record, counted against the
-// lane's cap like a recorded one.
+// lane's cap and its MaxLaneConns like a recorded one, sharing the values
+// equal to the previous record's as recording does.
 func (l *Lane) addLoadedConn(c Conn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var prevReq, prevResp map[string][]string
+	var prev Conn
 	if p := l.conn(int(l.conns.n) - 1); p != nil {
-		prevReq, prevResp = p.RequestHeader, p.ResponseHeader
+		prev = *p
 	}
-	c.RequestHeader = l.shareHeader(prevReq, c.RequestHeader)
-	c.ResponseHeader = l.shareHeader(prevResp, c.ResponseHeader)
+	if c.Index < l.connDetail {
+		// The file says this connection's details were dropped.
+		c.RequestHeader, c.ResponseHeader, c.Redirects = nil, nil, nil
+	}
+	c.RequestHeader = l.shareHeader(prev.RequestHeader, c.RequestHeader)
+	c.ResponseHeader = l.shareHeader(prev.ResponseHeader, c.ResponseHeader)
 	for _, r := range c.Redirects {
 		l.memory += int64(len(r)) + 16
 	}
-	l.appendConn(c, int64(len(c.URL)+len(c.LastEventID)+len(c.Err)))
-	l.enforceCap()
+	var n [5]int64
+	c.Method, n[0] = reuse(prev.Method, c.Method)
+	c.URL, n[1] = reuse(prev.URL, c.URL)
+	c.LastEventID, n[2] = reuse(prev.LastEventID, c.LastEventID)
+	c.Proto, n[3] = reuse(prev.Proto, c.Proto)
+	c.Err, n[4] = reuse(prev.Err, c.Err)
+	l.appendConn(c, n[0]+n[1]+n[2]+n[3]+n[4]+int64(cap(c.Head)+cap(c.Tail)))
+	l.limitConns()
 }

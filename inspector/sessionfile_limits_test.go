@@ -2,6 +2,7 @@ package inspector
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -18,8 +19,10 @@ func TestLoadAppliesTheLimits(t *testing.T) {
 	l := s.AddLane(LaneInfo{Name: "big", Kind: LaneSubscription, URL: "http://127.0.0.1:1/"})
 	c := l.StartConn(0, "GET", "http://127.0.0.1:1/", nil, "")
 	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{MaxEventSize: 1 << 20}}
+	// Every block differs: equal blocks in a row would share their bytes.
 	block := []byte("data: " + strings.Repeat("x", size) + "\n\n")
 	for i := range events {
+		copy(block[len("data: "):], fmt.Sprintf("%06d", i))
 		rec.Feed(time.Duration(i+1)*time.Millisecond, 0, len(block), block)
 	}
 	var buf bytes.Buffer

@@ -67,6 +67,12 @@ func compareSnapshots(t *testing.T, got, want *Snapshot) {
 		if !reflect.DeepEqual(gl.Info, wl.Info) || gl.State != wl.State {
 			t.Errorf("lane %d info %+v/%s, want %+v/%s", i, gl.Info, gl.State, wl.Info, wl.State)
 		}
+		if gl.FirstConn != wl.FirstConn || gl.DroppedEvents != wl.DroppedEvents || gl.DroppedReads != wl.DroppedReads ||
+			gl.DroppedNotes != wl.DroppedNotes || gl.DroppedConnDetails != wl.DroppedConnDetails || !reflect.DeepEqual(gl.DroppedConns, wl.DroppedConns) {
+			t.Errorf("lane %d dropped: %d connections %+v, %d details, %d events, %d reads, %d notes; want %d %+v, %d, %d, %d, %d",
+				i, gl.FirstConn, gl.DroppedConns, gl.DroppedConnDetails, gl.DroppedEvents, gl.DroppedReads, gl.DroppedNotes,
+				wl.FirstConn, wl.DroppedConns, wl.DroppedConnDetails, wl.DroppedEvents, wl.DroppedReads, wl.DroppedNotes)
+		}
 		if !reflect.DeepEqual(gl.Conns, wl.Conns) {
 			t.Errorf("lane %d conns\n got %+v\nwant %+v", i, gl.Conns, wl.Conns)
 		}

@@ -37,6 +37,27 @@ type laneRecord struct {
 	Detail        string    `json:"detail,omitempty"`
 	DroppedEvents int64     `json:"droppedEvents,omitempty"`
 	FirstRead     int64     `json:"firstRead,omitempty"`
+	// The keys below were added to format 1 without a new version: a
+	// reader that does not know them ignores them, and a file written
+	// before them loads with these counts at zero (its dropped
+	// connections are still counted, by the first connection's index).
+	DroppedNotes       int64             `json:"droppedNotes,omitempty"`
+	DroppedConnDetails int64             `json:"droppedConnDetails,omitempty"`
+	DroppedConns       *connTotalsRecord `json:"droppedConns,omitempty"`
+}
+
+// connTotalsRecord adds up the connections whose records the lane had
+// dropped (the first connection record's index says how many).
+type connTotalsRecord struct {
+	Start     time.Duration        `json:"start"`
+	End       time.Duration        `json:"end"`
+	Answered  int64                `json:"answered"`
+	WireBytes int64                `json:"wireBytes"`
+	Bytes     int64                `json:"bytes"`
+	Reads     int64                `json:"reads"`
+	Events    int64                `json:"events"`
+	Discarded int64                `json:"discarded"`
+	Causes    map[CloseCause]int64 `json:"causes"`
 }
 
 type connRecord struct {
@@ -120,8 +141,27 @@ type endRecord struct {
 
 func laneRecordOf(l *LaneSnapshot, firstRead int64) laneRecord {
 	i := l.Info
-	return laneRecord{Rec: "lane", ID: i.ID, Name: i.Name, Kind: i.Kind, URL: i.URL, Method: i.Method, Client: i.Client,
-		State: l.State, Detail: l.StateDetail, DroppedEvents: l.DroppedEvents, FirstRead: firstRead}
+	r := laneRecord{Rec: "lane", ID: i.ID, Name: i.Name, Kind: i.Kind, URL: i.URL, Method: i.Method, Client: i.Client,
+		State: l.State, Detail: l.StateDetail, DroppedEvents: l.DroppedEvents, FirstRead: firstRead,
+		DroppedNotes: l.DroppedNotes, DroppedConnDetails: l.DroppedConnDetails}
+	if t := l.DroppedConns; t.Causes != nil {
+		r.DroppedConns = &connTotalsRecord{Start: t.Start, End: t.End, Answered: t.Answered, WireBytes: t.WireBytes,
+			Bytes: t.Bytes, Reads: t.Reads, Events: t.Events, Discarded: t.Discarded, Causes: t.Causes}
+	}
+	return r
+}
+
+// totals are the dropped connections' totals the record carries.
+func (r *connTotalsRecord) totals() ConnTotals {
+	if r == nil {
+		return ConnTotals{}
+	}
+	t := ConnTotals{Start: r.Start, End: r.End, Answered: r.Answered, WireBytes: r.WireBytes, Bytes: r.Bytes,
+		Reads: r.Reads, Events: r.Events, Discarded: r.Discarded, Causes: r.Causes}
+	if t.Causes == nil {
+		t.Causes = make(map[CloseCause]int64)
+	}
+	return t
 }
 
 func (r *laneRecord) info() LaneInfo {

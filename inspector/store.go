@@ -1,6 +1,7 @@
 package inspector
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"time"
@@ -63,6 +64,21 @@ func (s *segment) memory() int64 {
 // fits reports whether an event of n raw bytes can be appended.
 func (s *segment) fits(n int, lastRead int64) bool {
 	return len(s.records) < segmentRecords && len(s.arena)+n <= s.arenaCap && lastRead-s.readBase < 1<<32
+}
+
+// rawRef is where an event's raw block goes in the arena: the previous
+// record's bytes when they are the same (a reconnect storm or a heartbeat
+// sends one block over and over; arena bytes are never modified, so
+// records can share them), else the arena's end, where the caller appends
+// it.
+func (s *segment) rawRef(raw []byte) (off uint32, repeat bool) {
+	if k := len(s.records); k > 0 && len(raw) > 0 {
+		p := &s.records[k-1]
+		if int(p.rawLen) == len(raw) && bytes.Equal(s.arena[p.rawOff:p.rawOff+p.rawLen], raw) {
+			return p.rawOff, true
+		}
+	}
+	return uint32(len(s.arena)), false
 }
 
 // idRef finds where id can be read back from: the previous record's
@@ -157,7 +173,9 @@ type chunkLog[T any] struct {
 const logChunk = 1024
 
 // append adds v and returns how many elements of capacity that took
-// (0 when the last chunk had room), for memory accounting.
+// (0 when the last chunk had room), for memory accounting. A chunk's
+// capacity doubles up to logChunk and no further (append's own growth
+// would overshoot it by a quarter).
 func (l *chunkLog[T]) append(v T) (grown int) {
 	k := len(l.chunks)
 	if k == 0 || len(l.chunks[k-1]) == logChunk {
@@ -165,10 +183,16 @@ func (l *chunkLog[T]) append(v T) (grown int) {
 		k++
 		grown = 8
 	}
-	before := cap(l.chunks[k-1])
-	l.chunks[k-1] = append(l.chunks[k-1], v)
+	c := l.chunks[k-1]
+	if len(c) == cap(c) {
+		bigger := make([]T, len(c), min(2*cap(c), logChunk))
+		copy(bigger, c)
+		grown += cap(bigger) - cap(c)
+		c = bigger
+	}
+	l.chunks[k-1] = append(c, v)
 	l.n++
-	return grown + cap(l.chunks[k-1]) - before
+	return grown
 }
 
 // dropChunk drops the oldest chunk and returns how many entries went.

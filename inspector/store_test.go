@@ -16,8 +16,11 @@ func TestRecordSizeIsAccounted(t *testing.T) {
 	if got := unsafe.Sizeof(record{}); got != recordSize {
 		t.Fatalf("record is %d bytes, memory accounting assumes %d", got, recordSize)
 	}
-	if got := unsafe.Sizeof(Note{}); got != noteSize {
-		t.Fatalf("Note is %d bytes, memory accounting assumes %d", got, noteSize)
+	if got := unsafe.Sizeof(storedNote{}); got != storedNoteSize {
+		t.Fatalf("storedNote is %d bytes, memory accounting assumes %d", got, storedNoteSize)
+	}
+	if got := unsafe.Sizeof(Conn{}); got != connRecordSize {
+		t.Fatalf("Conn is %d bytes, memory accounting assumes %d", got, connRecordSize)
 	}
 	if got := unsafe.Sizeof(readRecord{}); got != readRecordSize {
 		t.Fatalf("readRecord is %d bytes, memory accounting assumes %d", got, readRecordSize)
@@ -183,9 +186,11 @@ func TestLaneMemoryCapCoversComments(t *testing.T) {
 	l := s.AddLane(LaneInfo{Kind: LaneSubscription})
 	c := l.StartConn(0, "GET", "http://x/", nil, "")
 	rec := &ConnRecorder{Lane: l, Conn: c, Parser: &sse.Parser{}}
-	comment := ":" + strings.Repeat("p", 2048) + "\n\n"
+	// Every comment differs: equal ones in a row would share their text.
+	comment := []byte(":" + strings.Repeat("p", 2048) + "\n\n")
 	for i := 0; i < 20000; i++ {
-		rec.Feed(time.Duration(i), 0, len(comment), []byte(comment))
+		copy(comment[1:], fmt.Sprintf("%06d", i))
+		rec.Feed(time.Duration(i), 0, len(comment), comment)
 	}
 	snap := l.Snapshot()
 	if snap.DroppedNotes == 0 {
@@ -193,7 +198,7 @@ func TestLaneMemoryCapCoversComments(t *testing.T) {
 	}
 	var held int64
 	for _, n := range snap.Notes() {
-		held += noteSize + int64(len(n.Text))
+		held += storedNoteSize + textSize + int64(len(n.Text))
 	}
 	if held > 2*limit || snap.MemoryBytes > 2*limit {
 		t.Fatalf("comments hold %d B, lane reports %d B, cap %d", held, snap.MemoryBytes, limit)

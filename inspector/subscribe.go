@@ -142,7 +142,8 @@ type Subscription struct {
 	// Owned by the subscription's goroutine.
 	parser sse.Parser
 	retry  time.Duration
-	conn   int // index of the connection attempt in progress
+	conn   int    // index of the connection attempt in progress
+	buf    []byte // the body read buffer, kept across reconnections
 
 	ctx    context.Context
 	cancel context.CancelFunc

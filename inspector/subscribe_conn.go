@@ -118,7 +118,10 @@ func refusal(resp *http.Response) *ConnError {
 // readBody records every read of the body until it ends, and says how it
 // ended.
 func (s *Subscription) readBody(rec *ConnRecorder, wire *wireReader, decoded io.Reader, chunked bool) (CloseCause, error) {
-	buf := make([]byte, readBufferSize)
+	if s.buf == nil {
+		s.buf = make([]byte, readBufferSize)
+	}
+	buf := s.buf
 	var fed int64 // wire bytes already attributed to a recorded read
 	for {
 		n, rerr := decoded.Read(buf)

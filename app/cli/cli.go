@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/sseinspector/sseinspector/app/cmdline"
@@ -23,7 +24,18 @@ type Command struct {
 	// it. ctx is cancelled on SIGINT/SIGTERM. It returns the process exit
 	// code.
 	Run func(ctx context.Context, env *Env, fs *flag.FlagSet, args []string) int
+	// Records is set on the commands that subscribe to streams and hold
+	// what they record: Main runs them with recordingGCPercent.
+	Records bool
 }
+
+// recordingGCPercent is the garbage collection target of the commands
+// that record streams, as in the desktop window (GOGC overrides it). Most
+// of what they hold is the recording, kept in pointer-free records and
+// arenas that a collection marks without scanning, so collecting more
+// often costs little; the default target, 100, lets the heap grow to
+// twice what the recording holds before collecting.
+const recordingGCPercent = 25
 
 // Env is what a command talks to: its output streams. Tests substitute them.
 type Env struct {
@@ -33,9 +45,9 @@ type Env struct {
 
 // commands lists every headless command, in the order "help" shows them.
 var commands = []*Command{
-	{Name: "watch", Usage: "[flags] URL...", Run: runWatch,
+	{Name: "watch", Usage: "[flags] URL...", Run: runWatch, Records: true,
 		Summary: "subscribe to event streams like a browser and print every event with its timing"},
-	{Name: "compare", Usage: "[flags] DIRECT PROXIED | ORIGIN HOP1 … HOPn | --demo [flags]", Run: runCompare,
+	{Name: "compare", Usage: "[flags] DIRECT PROXIED | ORIGIN HOP1 … HOPn | --demo [flags]", Run: runCompare, Records: true,
 		Summary: "subscribe to a stream directly and through a proxy (or at every hop of a chain) at once, and name what delays or drops events, hop by hop"},
 	{Name: "diagnose", Usage: "[flags] SESSION|CAPTURE.pcap", Run: runDiagnose,
 		Summary: "analyse a saved session (compare or tap) or a tcpdump capture and name what delays or drops its events"},
@@ -78,9 +90,21 @@ const (
 // Main runs the subcommand named by args[0] and returns the exit code.
 func Main(args []string) int {
 	env := &Env{Stdout: os.Stdout, Stderr: os.Stderr}
+	setGCTarget(args, os.Getenv("GOGC"))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return Run(ctx, env, args)
+}
+
+// setGCTarget gives the collector recordingGCPercent when args name a
+// command that records, unless gogc (the GOGC variable) sets the target.
+func setGCTarget(args []string, gogc string) {
+	if len(args) == 0 || gogc != "" {
+		return
+	}
+	if c := Lookup(args[0]); c != nil && c.Records {
+		debug.SetGCPercent(recordingGCPercent)
+	}
 }
 
 // Run is Main with an explicit context and environment.

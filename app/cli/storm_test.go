@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -59,6 +60,30 @@ func TestWatchReconnectStormRSS(t *testing.T) {
 			if hwm := vmHWM(cmd.Process.Pid); hwm > peak {
 				peak = hwm
 			}
+		}
+	}
+}
+
+// TestRecordingCommandsCollectSooner checks the collector's target each
+// command line runs with: the commands that record get
+// recordingGCPercent, the others keep the default, and GOGC wins.
+func TestRecordingCommandsCollectSooner(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, c := range []struct {
+		args []string
+		gogc string
+		want int
+	}{
+		{[]string{"watch", "http://127.0.0.1:1/"}, "", recordingGCPercent},
+		{[]string{"compare", "http://127.0.0.1:1/", "http://127.0.0.1:2/"}, "", recordingGCPercent},
+		{[]string{"diagnose", "s.ssei"}, "", 100},
+		{[]string{"watch", "http://127.0.0.1:1/"}, "200", 100},
+		{nil, "", 100},
+	} {
+		debug.SetGCPercent(100)
+		setGCTarget(c.args, c.gogc)
+		if got := debug.SetGCPercent(100); got != c.want {
+			t.Errorf("%q with GOGC=%q: collector target %d, want %d", c.args, c.gogc, got, c.want)
 		}
 	}
 }

@@ -189,10 +189,10 @@ func (f *laneFacts) name() string {
 func (f *laneFacts) id() int { return f.snap.Info.ID }
 
 // header returns a response header of the lane's first connection that
-// got a response, and whether it was present.
+// got a response and still has its headers, and whether it was present.
 func (f *laneFacts) header(name string) (string, bool) {
 	for _, c := range f.snap.Conns {
-		if c.ResponseHeader == nil && c.Status == 0 {
+		if c.ResponseHeader == nil && c.Status == 0 || !f.snap.HasDetails(&c) {
 			continue
 		}
 		vs := c.ResponseHeader.Values(name)
@@ -204,14 +204,21 @@ func (f *laneFacts) header(name string) (string, bool) {
 	return "", false
 }
 
-// responded returns the lane's first connection that got a response.
+// responded returns the lane's first connection that got a response,
+// preferring one that still has its headers.
 func (f *laneFacts) responded() *inspector.Conn {
+	var first *inspector.Conn
 	for i := range f.snap.Conns {
-		if f.snap.Conns[i].Status != 0 {
-			return &f.snap.Conns[i]
+		if c := &f.snap.Conns[i]; c.Status != 0 {
+			if f.snap.HasDetails(c) {
+				return c
+			}
+			if first == nil {
+				first = c
+			}
 		}
 	}
-	return nil
+	return first
 }
 
 // comments counts the comment lines seen: heartbeats, usually.

@@ -24,7 +24,7 @@ func laneSpan(l *inspector.LaneSnapshot) (start, end time.Duration) {
 	if len(l.Conns) == 0 {
 		return 0, 0
 	}
-	return l.Conns[0].Start, l.End()
+	return l.Start(), l.End()
 }
 
 // pathOf is a URL's path, or "".

@@ -190,10 +190,7 @@ func laneReport(f *laneFacts) *LaneReport {
 	l := f.snap
 	lr := &LaneReport{ID: l.Info.ID, Name: l.Info.Name, Kind: l.Info.Kind, Role: f.role, URL: l.Info.URL,
 		Client: l.Info.Client, Connections: l.ConnCount(), Events: l.TotalEvents(), Comments: f.comments()}
-	for _, c := range l.Conns {
-		lr.Bytes += c.Bytes
-		lr.WireBytes += c.WireBytes
-	}
+	lr.Bytes, lr.WireBytes = l.Bytes(), l.WireBytes()
 	if c := f.responded(); c != nil {
 		lr.Status, lr.Proto, lr.Headers = c.Status, c.Proto, c.ResponseHeader
 	}

@@ -32,11 +32,7 @@ func compressionEvidence(f *laneFacts, ref *laneFacts) []string {
 	if vary, ok := f.header("Vary"); ok {
 		ev[0] += ", Vary: " + vary
 	}
-	var wire, decoded int64
-	for _, c := range f.snap.Conns {
-		wire += c.WireBytes
-		decoded += c.Bytes
-	}
+	wire, decoded := f.snap.WireBytes(), f.snap.Bytes()
 	if wire > 0 && decoded > 0 {
 		ev = append(ev, fmt.Sprintf("%s: %s on the wire for %s of events", f.name(), inspector.FormatBytes(wire), inspector.FormatBytes(decoded)))
 	}

@@ -44,11 +44,15 @@ func measureDead(l *laneFacts, end time.Duration) (deadStream, bool) {
 	if l.snap.TotalEvents() > 0 || len(l.snap.Conns) == 0 {
 		return s, false
 	}
+	// The connections whose records were dropped count by their totals.
+	dropped := &l.snap.DroppedConns
+	s.connects, s.answers = l.snap.FirstConn, int(dropped.Answered)
+	s.bytes, s.reads, s.discarded = dropped.Bytes, dropped.Reads, dropped.Discarded
 	for i := range l.snap.Conns {
 		c := &l.snap.Conns[i]
 		s.connects++
 		if c.Status != 0 {
-			if c.Status != http.StatusOK || !isEventStream(c.ResponseHeader.Get("Content-Type")) {
+			if c.Status != http.StatusOK || l.snap.HasDetails(c) && !isEventStream(c.ResponseHeader.Get("Content-Type")) {
 				return s, false // the header rules name it
 			}
 			s.answers++
@@ -68,7 +72,7 @@ func measureDead(l *laneFacts, end time.Duration) (deadStream, bool) {
 			s.tail = c.Tail
 		}
 	}
-	s.span = end - l.snap.Conns[0].Start
+	s.span = end - l.snap.Start()
 	switch {
 	case s.answers == 0:
 		s.kind = deadNoHeaders

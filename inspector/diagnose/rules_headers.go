@@ -13,11 +13,11 @@ import (
 // what invites caches and buffers to hold the stream.
 
 // streamResponses calls fn for every connection of the stream lanes that
-// got a 200 response.
+// got a 200 response and still has its headers.
 func (d *diag) streamResponses(fn func(l *laneFacts, c *inspector.Conn)) {
 	for _, l := range d.sseLanes() {
 		for i := range l.snap.Conns {
-			if c := &l.snap.Conns[i]; c.Status == http.StatusOK {
+			if c := &l.snap.Conns[i]; c.Status == http.StatusOK && l.snap.HasDetails(c) {
 				fn(l, c)
 			}
 		}
