@@ -188,14 +188,23 @@ func (b *Bursts) findStep(reads []inspector.Read, inner []int, sizes map[int]int
 const maxStepCandidates = 8
 
 // stepFits reports whether step is the regular size of the inner reads,
-// and how many of them are multiples of it.
+// and how many of them are multiples of it. Reads of one connection that
+// follow each other within samePage and together make a multiple of step
+// count as one: a loaded reader can get one page in two reads.
 func stepFits(step int, reads []inspector.Read, inner []int, completed []int, split, first []bool) (int, bool) {
 	multiples, cutting, considered := 0, 0, 0
-	for _, i := range inner {
+	for k := 0; k < len(inner); k++ {
+		i := inner[k]
 		size := reads[i].WireSize
+		cut := split[i] || completed[i] > 1
+		if size%step != 0 {
+			if last, sum, c := joinPage(step, reads, inner, k, completed, split); last > k {
+				k, size, cut = last, sum, cut || c
+			}
+		}
 		if size%step == 0 {
 			multiples++
-			if split[i] || completed[i] > 1 {
+			if cut {
 				cutting++
 			}
 		} else if first[i] && size < step {
@@ -204,6 +213,31 @@ func stepFits(step int, reads []inspector.Read, inner []int, completed []int, sp
 		considered++
 	}
 	return multiples, multiples >= 2 && multiples*4 >= considered*3 && cutting*2 >= multiples
+}
+
+// samePage is how close together two reads of one connection must return
+// to be taken for one write that reached the reader in pieces.
+const samePage = time.Millisecond
+
+// joinPage looks for the reads after inner[k] that complete a multiple of
+// step, each within samePage of the one before on the same connection; it
+// returns the position in inner of the last of them (k when there is none),
+// the joined size, and whether any of them cut or completed events.
+func joinPage(step int, reads []inspector.Read, inner []int, k int, completed []int, split []bool) (int, int, bool) {
+	size, cut := reads[inner[k]].WireSize, false
+	next := step * (size/step + 1)
+	for m := k + 1; m < len(inner) && size < next; m++ {
+		prev, r := reads[inner[m-1]], reads[inner[m]]
+		if r.Conn != prev.Conn || r.At-prev.At > samePage {
+			break
+		}
+		size += r.WireSize
+		cut = cut || split[inner[m]] || completed[inner[m]] > 1
+		if size == next {
+			return m, size, cut
+		}
+	}
+	return k, 0, false
 }
 
 // firstOfConn marks the first read with bytes of each connection.

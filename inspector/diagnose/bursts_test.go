@@ -3,6 +3,7 @@ package diagnose_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sseinspector/sseinspector/inspector/diagnose"
 
@@ -119,5 +120,38 @@ func TestBurstsFindThePageStepWhenPagesMostlyArriveInPairs(t *testing.T) {
 	b := diagnose.MeasureBursts(laneSnap(s, l))
 	if b.StepSize != 4096 {
 		t.Fatalf("step %d B over %d reads, want 4096: every read is a multiple of a page", b.StepSize, b.StepReads)
+	}
+}
+
+// A loaded reader can get one page in two reads at one moment (4090 B,
+// then 6 B): those count as one page; the same pieces far apart do not.
+func TestBurstsJoinAPageReadInPieces(t *testing.T) {
+	build := func(gap time.Duration) *diagnose.Bursts {
+		s := it.NewSession()
+		var body strings.Builder
+		for i := 0; body.Len() < 10*4096; i++ {
+			body.WriteString(it.Numbered(i, 200))
+		}
+		stream := body.String()
+		l := s.Lane("proxied").Connect(0, "").Respond(it.Ms(1))
+		at, off := it.Ms(10), 0
+		for page := range 9 {
+			if page%3 == 1 { // every third page in two pieces
+				l.Read(at, stream[off:off+4090])
+				l.Read(at+gap, stream[off+4090:off+4096])
+			} else {
+				l.Read(at, stream[off:off+4096])
+			}
+			at, off = at+it.Ms(200), off+4096
+		}
+		l.Read(at, stream[off:])
+		l.Close(at, inspector.CauseEOF)
+		return diagnose.MeasureBursts(laneSnap(s, l))
+	}
+	if b := build(40 * time.Microsecond); b.StepSize != 4096 || b.StepReads != 9 {
+		t.Fatalf("pieces 40 µs apart: step %d over %d reads, want 4096 over 9", b.StepSize, b.StepReads)
+	}
+	if b := build(it.Ms(50)); b.StepSize == 4096 && b.StepReads == 9 {
+		t.Fatalf("pieces 50 ms apart were joined into pages")
 	}
 }
