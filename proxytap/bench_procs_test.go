@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -208,17 +209,41 @@ func startTapBinary(b *testing.B, bin, upstream string) string {
 	return ""
 }
 
-// runBenchClient starts a client process on url and returns what it
+// benchClient starts a client process on url and returns what it
 // printed.
 func benchClient(b *testing.B, mode, url string, arg int) []string {
 	b.Helper()
+	out, err := runClientProcess(mode, url, arg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return out
+}
+
+// benchClients runs one client process per url at once and returns what
+// each printed, in the order of urls.
+func benchClients(b *testing.B, mode string, urls []string, arg int) [][]string {
+	b.Helper()
+	outs := make([][]string, len(urls))
+	errs := make([]error, len(urls))
+	var wg sync.WaitGroup
+	for i, url := range urls {
+		wg.Go(func() { outs[i], errs[i] = runClientProcess(mode, url, arg) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		b.Fatal(err)
+	}
+	return outs
+}
+
+func runClientProcess(mode, url string, arg int) ([]string, error) {
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), benchRoleEnv+"="+mode, benchURLEnv+"="+url, benchArgEnv+"="+strconv.Itoa(arg))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) || err != nil {
-		b.Fatalf("%s client on %s: %v", mode, url, err)
+	if err != nil {
+		return nil, fmt.Errorf("%s client on %s: %w", mode, url, err)
 	}
-	return strings.Fields(string(out))
+	return strings.Fields(string(out)), nil
 }

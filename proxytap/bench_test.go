@@ -1,6 +1,7 @@
 package proxytap
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -27,35 +28,33 @@ import (
 // at p50), matches nginx's throughput at saturation (ratio ≥ 1), and
 // holds an idle tapped connection in ≤ 64 KiB.
 //
-// SSEI_BENCH_BASELINE=path adds another build of the binary (an earlier
-// commit, say) as a fourth path, "baseline", measured in the same rounds.
+// SSEI_BENCH_BASELINE=path[,path…] adds other builds of the binary (an
+// earlier commit, say) as further paths, "baseline", "baseline2"…,
+// measured in the same rounds.
 
 // stampedOrigin emits events {"seq":N,"sent":unix-ns,"pad":"…"} with id N:
 // ?rate= events per second (0: as fast as the connection takes them),
-// ?count= events (0: until the client leaves), ?size= pad bytes.
+// ?count= events (0: until the client leaves), ?size= pad bytes. With
+// ?slot=i&slots=n (and a rate) the events go out on a grid shared by every
+// stream of the clock: one period apart, at i/n of a period past each
+// multiple of the period, so that n streams requested together take turns
+// and never send at the same moment.
 func stampedOrigin(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	rate, _ := strconv.Atoi(q.Get("rate"))
 	count, _ := strconv.Atoi(q.Get("count"))
 	size, _ := strconv.Atoi(q.Get("size"))
+	slot, _ := strconv.Atoi(q.Get("slot"))
+	slots, _ := strconv.Atoi(q.Get("slots"))
 	pad := strings.Repeat("x", size)
 	sseHeaders(w)
 	rc := http.NewResponseController(w)
 	rc.Flush()
-	var tick <-chan time.Time
-	if rate > 0 {
-		t := time.NewTicker(time.Second / time.Duration(rate))
-		defer t.Stop()
-		tick = t.C
-	}
+	next := eventClock(rate, slot, slots)
 	buf := make([]byte, 0, 128+size)
 	for i := 1; count == 0 || i <= count; i++ {
-		if tick != nil {
-			select {
-			case <-tick:
-			case <-r.Context().Done():
-				return
-			}
+		if next != nil && !next(r.Context()) {
+			return
 		} else if r.Context().Err() != nil {
 			return
 		}
@@ -69,6 +68,48 @@ func stampedOrigin(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// eventClock returns a function that waits for the next event's moment
+// (false if ctx ends first), or nil for "as fast as possible" (rate 0).
+// Without slots the moments follow a ticker started now; with slots they
+// are on the shared grid stampedOrigin describes.
+func eventClock(rate, slot, slots int) func(ctx context.Context) bool {
+	if rate <= 0 {
+		return nil
+	}
+	period := time.Second / time.Duration(rate)
+	if slots <= 0 {
+		t := time.NewTicker(period)
+		return func(ctx context.Context) bool {
+			select {
+			case <-t.C:
+				return true
+			case <-ctx.Done():
+				t.Stop()
+				return false
+			}
+		}
+	}
+	offset := period * time.Duration(slot%slots) / time.Duration(slots)
+	// Two periods ahead, so that streams requested within a period of
+	// each other start on the same grid line.
+	at := time.Now().Truncate(period).Add(2*period + offset)
+	timer := time.NewTimer(time.Until(at))
+	return func(ctx context.Context) bool {
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return false
+		}
+		at = at.Add(period)
+		for time.Until(at) <= 0 { // fell behind: skip to the next grid line
+			at = at.Add(period)
+		}
+		timer.Reset(time.Until(at))
+		return true
+	}
+}
+
 // benchPaths starts the origin, the tap and (if installed) nginx, each in
 // a process of its own, and returns the base URL of each path in the
 // order direct, tap, nginx.
@@ -76,8 +117,14 @@ func benchPaths(b *testing.B) (names, bases []string) {
 	origin := startBenchOrigin(b)
 	tapBase := startTapBinary(b, buildTapBinary(b), origin)
 	names, bases = []string{"direct", "tap"}, []string{origin, tapBase}
-	if bin := os.Getenv("SSEI_BENCH_BASELINE"); bin != "" {
-		names, bases = append(names, "baseline"), append(bases, startTapBinary(b, bin, origin))
+	if list := os.Getenv("SSEI_BENCH_BASELINE"); list != "" {
+		for i, bin := range strings.Split(list, ",") {
+			name := "baseline"
+			if i > 0 {
+				name += strconv.Itoa(i + 1)
+			}
+			names, bases = append(names, name), append(bases, startTapBinary(b, bin, origin))
+		}
 	}
 	if _, err := os.Stat(inspectortest.NginxPath); err == nil {
 		nginx := inspectortest.StartNginx(b, inspectortest.NginxConfig{Upstream: origin,
@@ -91,8 +138,11 @@ func benchPaths(b *testing.B) (names, bases []string) {
 
 // BenchmarkTap measures, in one run, per-event latency at 200 events/s
 // and events per second at saturation on each path, each path read by a
-// client process of its own, in rounds that alternate the paths so that
-// a change in the machine's load touches them alike. It reports the
+// client process of its own. Latency is measured on every path at once,
+// the streams taking turns (each sends in its own slot of the 5 ms
+// period, so no two events are in flight together), so that the machine's
+// load touches every path alike; throughput is measured one path after
+// another, in rounds that alternate the paths. It reports the
 // medians over the rounds: p50/p99 in µs, the latency each proxy adds
 // over the direct path, the ratio of the tap's added p50 to nginx's, and
 // the ratio of the tap's saturated throughput to nginx's.
@@ -107,11 +157,13 @@ func BenchmarkTap(b *testing.B) {
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		for range rounds {
-			for i, name := range names {
-				url := fmt.Sprintf("%s/stamped?rate=%d&count=%d&size=64", bases[i], rate, rate*seconds)
-				out := benchClient(b, "latency", url, rate*seconds)
-				p50[name] = append(p50[name], atof(b, out[0])/1e3)
-				p99[name] = append(p99[name], atof(b, out[1])/1e3)
+			urls := make([]string, len(names))
+			for i := range names {
+				urls[i] = fmt.Sprintf("%s/stamped?rate=%d&count=%d&size=64&slot=%d&slots=%d", bases[i], rate, rate*seconds, i, len(names))
+			}
+			for i, out := range benchClients(b, "latency", urls, rate*seconds) {
+				p50[names[i]] = append(p50[names[i]], atof(b, out[0])/1e3)
+				p99[names[i]] = append(p99[names[i]], atof(b, out[1])/1e3)
 			}
 			for i, name := range names {
 				out := benchClient(b, "throughput", bases[i]+"/stamped?size=64", window)
@@ -147,8 +199,10 @@ func reportBench(b *testing.B, names []string, p50, p99, eps map[string][]float6
 	if r := median(eps["nginx"]); r > 0 {
 		b.ReportMetric(median(eps["tap"])/r, "tap/nginx-throughput")
 	}
-	if _, ok := p50["baseline"]; ok && nginxAdded > 0 {
-		b.ReportMetric((median(p50["baseline"])-direct)/nginxAdded, "baseline/nginx-added-p50")
+	for _, name := range names {
+		if strings.HasPrefix(name, "baseline") && nginxAdded > 0 {
+			b.ReportMetric((median(p50[name])-direct)/nginxAdded, name+"/nginx-added-p50")
+		}
 	}
 }
 

@@ -130,15 +130,20 @@ type tapRecord struct {
 }
 
 func (p *tapPrinter) record(r *tapRecord, when time.Time, text string) {
+	p.emit(p.format(r, when, text))
+}
+
+// format is the output line of a record: JSON with --json, else the time
+// and the text.
+func (p *tapPrinter) format(r *tapRecord, when time.Time, text string) string {
 	if !p.json {
-		p.emit(when.Format("15:04:05.000") + " " + text + "\n")
-		return
+		return when.Format("15:04:05.000") + " " + text + "\n"
 	}
 	b, err := json.Marshal(r)
 	if err != nil {
-		return
+		return ""
 	}
-	p.emit(string(b) + "\n")
+	return string(b) + "\n"
 }
 
 func wall(lane *inspector.Lane, at time.Duration) time.Time { return lane.Session().Start().Add(at) }
@@ -164,26 +169,15 @@ func (p *tapPrinter) hooks() proxytap.Hooks {
 			p.record(r, wall(lane, c.HeadersAt), text)
 		},
 		Item: func(lane *inspector.Lane, i int, seq int64, it *sse.Item, arrival, delivered time.Duration) {
-			r := &tapRecord{T: stamp(lane, arrival), Lane: lane.ID(), Conn: &i}
-			var text string
 			switch it.Kind {
-			case sse.ItemEvent:
-				data, id := string(it.Data), it.ID
-				r.Kind, r.Seq, r.Type, r.Data, r.ID, r.Size = "event", &seq, it.Type, &data, &id, it.Size
-				if delivered > 0 {
-					r.Delivered = stamp(lane, delivered)
-				}
-				text = fmt.Sprintf("lane %d event #%d %s id=%q %d B: %s", r.Lane, seq, it.Type, id, it.Size, abbreviate(data, 80))
-			case sse.ItemComment:
-				r.Kind, r.Text = "comment", string(it.Data)
-				text = fmt.Sprintf("lane %d comment: %s", r.Lane, abbreviate(r.Text, 80))
-			case sse.ItemRetry:
-				r.Kind, r.RetryMS = "retry", it.Retry.Milliseconds()
-				text = fmt.Sprintf("lane %d retry: %v", r.Lane, it.Retry)
+			case sse.ItemEvent, sse.ItemComment, sse.ItemRetry:
 			default:
 				return
 			}
-			p.record(r, wall(lane, arrival), text)
+			// Only copied here: the line is formatted on the printer's
+			// goroutine, away from the stream's.
+			p.queueItem(&tapItem{lane: lane, conn: i, seq: seq, kind: it.Kind, typ: it.Type, data: string(it.Data),
+				id: it.ID, size: it.Size, retry: it.Retry, arrival: arrival, delivered: delivered})
 		},
 		Close: func(lane *inspector.Lane, i int) {
 			c := conn(lane, i)
@@ -210,6 +204,41 @@ func (p *tapPrinter) hooks() proxytap.Hooks {
 			p.record(r, wall(lane, c.Start), text)
 		},
 	}
+}
+
+// tapItem is an event, comment or retry field as the hook saw it, to be
+// formatted by the printer.
+type tapItem struct {
+	lane               *inspector.Lane
+	conn               int
+	seq                int64
+	kind               sse.ItemKind
+	typ, data, id      string
+	size               int64
+	retry              time.Duration
+	arrival, delivered time.Duration
+}
+
+// record is the item's output record and text line.
+func (it *tapItem) record() (*tapRecord, time.Time, string) {
+	lane := it.lane
+	r := &tapRecord{T: stamp(lane, it.arrival), Lane: lane.ID(), Conn: &it.conn}
+	var text string
+	switch it.kind {
+	case sse.ItemEvent:
+		r.Kind, r.Seq, r.Type, r.Data, r.ID, r.Size = "event", &it.seq, it.typ, &it.data, &it.id, it.size
+		if it.delivered > 0 {
+			r.Delivered = stamp(lane, it.delivered)
+		}
+		text = fmt.Sprintf("lane %d event #%d %s id=%q %d B: %s", r.Lane, it.seq, it.typ, it.id, it.size, abbreviate(it.data, 80))
+	case sse.ItemComment:
+		r.Kind, r.Text = "comment", it.data
+		text = fmt.Sprintf("lane %d comment: %s", r.Lane, abbreviate(r.Text, 80))
+	default: // sse.ItemRetry
+		r.Kind, r.RetryMS = "retry", it.retry.Milliseconds()
+		text = fmt.Sprintf("lane %d retry: %v", r.Lane, it.retry)
+	}
+	return r, wall(lane, it.arrival), text
 }
 
 func abbreviate(s string, n int) string {

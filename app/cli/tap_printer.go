@@ -24,9 +24,15 @@ type tapPrinter struct {
 	once sync.Once
 
 	mu      sync.Mutex
-	queue   []string
+	queue   []queued
 	dropped int
 	armed   bool // a kick is scheduled
+}
+
+// queued is a line, or an item whose line the writer formats.
+type queued struct {
+	line string
+	item *tapItem
 }
 
 const (
@@ -45,7 +51,7 @@ func newTapPrinter(w io.Writer, jsonOut bool) *tapPrinter {
 func (p *tapPrinter) run() {
 	defer close(p.done)
 	w := bufio.NewWriter(p.w)
-	var spare []string
+	var spare []queued
 	for {
 		select {
 		case <-p.kick:
@@ -59,14 +65,18 @@ func (p *tapPrinter) run() {
 
 // write takes the queued lines (handing the queue a spare slice) and
 // writes them in one flush; it returns the emptied slice for reuse.
-func (p *tapPrinter) write(w *bufio.Writer, spare []string) []string {
+func (p *tapPrinter) write(w *bufio.Writer, spare []queued) []queued {
 	p.mu.Lock()
 	lines, n := p.queue, p.dropped
 	p.queue, p.dropped, p.armed = spare[:0], 0, false
 	p.mu.Unlock()
-	for i, line := range lines {
-		io.WriteString(w, line)
-		lines[i] = ""
+	for i, q := range lines {
+		if q.item != nil {
+			io.WriteString(w, p.format(q.item.record()))
+		} else {
+			io.WriteString(w, q.line)
+		}
+		lines[i] = queued{}
 	}
 	if n > 0 {
 		if p.json {
@@ -84,13 +94,18 @@ func (p *tapPrinter) close() {
 	<-p.done
 }
 
-func (p *tapPrinter) emit(line string) {
+func (p *tapPrinter) emit(line string) { p.enqueue(queued{line: line}) }
+
+// queueItem queues an item, to be formatted when it is written.
+func (p *tapPrinter) queueItem(it *tapItem) { p.enqueue(queued{item: it}) }
+
+func (p *tapPrinter) enqueue(q queued) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.queue) >= printerQueue {
 		p.dropped++
 	} else {
-		p.queue = append(p.queue, line)
+		p.queue = append(p.queue, q)
 	}
 	if !p.armed {
 		p.armed = true
