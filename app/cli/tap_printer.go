@@ -9,10 +9,12 @@ import (
 )
 
 // tapPrinter prints what the tap records. The hooks run on the streams'
-// goroutines, right after a delivery; they only format and queue. One
-// goroutine writes, woken at most once per printerDelay, so that neither
-// a slow terminal nor the wake-up of the writer sits on the streams' path.
-// If the queue overflows, lines are dropped (the session still has
+// goroutines, right after a delivery; they only queue what they saw. One
+// goroutine formats and writes: woken by the first line after a quiet
+// spell, it then writes every printerDelay while lines keep coming, so a
+// busy tap costs one wake-up per printerDelay, not one per event, and
+// neither a slow terminal nor the writer sits on the streams' path. If
+// the queue overflows, lines are dropped (the session still has
 // everything) and a notice says how many.
 type tapPrinter struct {
 	w    io.Writer
@@ -26,7 +28,7 @@ type tapPrinter struct {
 	mu      sync.Mutex
 	queue   []queued
 	dropped int
-	armed   bool // a kick is scheduled
+	armed   bool // the writer has been kicked and has not yet found the queue empty
 }
 
 // queued is a line, or an item whose line the writer formats.
@@ -37,9 +39,9 @@ type queued struct {
 
 const (
 	printerQueue = 8192
-	// printerDelay bounds how long a line waits before it is written: far
-	// below what a reader notices, long enough to batch a busy stream.
-	printerDelay = 20 * time.Millisecond
+	// printerDelay is how often a busy tap's lines are written: below
+	// what a reader notices, long enough to batch a busy stream.
+	printerDelay = 50 * time.Millisecond
 )
 
 func newTapPrinter(w io.Writer, jsonOut bool) *tapPrinter {
@@ -52,6 +54,8 @@ func (p *tapPrinter) run() {
 	defer close(p.done)
 	w := bufio.NewWriter(p.w)
 	var spare []queued
+	pause := time.NewTimer(printerDelay)
+	pause.Stop()
 	for {
 		select {
 		case <-p.kick:
@@ -59,7 +63,21 @@ func (p *tapPrinter) run() {
 			p.write(w, spare)
 			return
 		}
-		spare = p.write(w, spare)
+		for busy := true; busy; {
+			spare = p.write(w, spare)
+			pause.Reset(printerDelay)
+			select {
+			case <-pause.C:
+			case <-p.stop:
+				pause.Stop()
+				p.write(w, spare)
+				return
+			}
+			p.mu.Lock()
+			busy = len(p.queue) > 0 || p.dropped > 0
+			p.armed = busy
+			p.mu.Unlock()
+		}
 	}
 }
 
@@ -68,7 +86,7 @@ func (p *tapPrinter) run() {
 func (p *tapPrinter) write(w *bufio.Writer, spare []queued) []queued {
 	p.mu.Lock()
 	lines, n := p.queue, p.dropped
-	p.queue, p.dropped, p.armed = spare[:0], 0, false
+	p.queue, p.dropped = spare[:0], 0
 	p.mu.Unlock()
 	for i, q := range lines {
 		if q.item != nil {
@@ -109,13 +127,9 @@ func (p *tapPrinter) enqueue(q queued) {
 	}
 	if !p.armed {
 		p.armed = true
-		time.AfterFunc(printerDelay, p.wake)
-	}
-}
-
-func (p *tapPrinter) wake() {
-	select {
-	case p.kick <- struct{}{}:
-	default:
+		select {
+		case p.kick <- struct{}{}:
+		default:
+		}
 	}
 }
