@@ -113,14 +113,3 @@ func (l quietListener) Accept() (net.Conn, error) {
 	}
 	return quiet(c), nil
 }
-
-// yieldCPU offers the CPU to another task that is waiting for it on this
-// core, if there is one, and returns at once otherwise. The tap calls it
-// right after writing an event to the browser and before recording it:
-// the write has just woken the browser (or whatever reads the tap), and on
-// a busy machine that reader often waits for this very core; without the
-// yield it would wait for the recording too. It is a non-blocking system
-// call, made raw for the same reason as quietConn's reads and writes.
-func yieldCPU() {
-	syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
-}

@@ -366,8 +366,7 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 // it. For a recorded stream it flushes each write itself, so that the time
 // its Write returns is when the bytes were handed to the browser's
 // connection, and only then records and parses them: recording never
-// delays delivery, and it first offers the CPU to the reader the write
-// woke (yieldCPU).
+// delays delivery.
 type deliveryWriter struct {
 	http.ResponseWriter
 	f  *flow
@@ -392,7 +391,6 @@ func (w *deliveryWriter) Write(p []byte) (int, error) {
 	n, err := w.ResponseWriter.Write(p)
 	if err == nil {
 		err = w.rc.Flush()
-		yieldCPU() // let the reader that write woke run before the recording
 	}
 	w.f.deliver(p, err)
 	return n, err
