@@ -43,11 +43,34 @@ func (c *quietConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
+	n, err := c.transfer(c.raw.Read, syscall.SYS_READ, "read", p)
+	if err == nil && n == 0 {
+		return 0, io.EOF
+	}
+	return n, err
+}
+
+func (c *quietConn) Write(p []byte) (int, error) {
+	written := 0
+	for written < len(p) {
+		n, err := c.transfer(c.raw.Write, syscall.SYS_WRITE, "write", p[written:])
+		if err != nil {
+			return written, err
+		}
+		written += n
+	}
+	return written, nil
+}
+
+// transfer makes one read or write system call (trap) on p, which is not
+// empty, through wait (the raw connection's Read or Write), which parks
+// in the network poller while the socket has nothing to give or take.
+func (c *quietConn) transfer(wait func(func(fd uintptr) bool) error, trap uintptr, op string, p []byte) (int, error) {
 	var n int
 	var errno syscall.Errno
-	err := c.raw.Read(func(fd uintptr) bool {
+	err := wait(func(fd uintptr) bool {
 		for {
-			r, _, e := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+			r, _, e := syscall.RawSyscall(trap, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
 			switch e {
 			case syscall.EINTR:
 				continue
@@ -60,43 +83,11 @@ func (c *quietConn) Read(p []byte) (int, error) {
 	})
 	switch {
 	case err != nil:
-		return 0, c.opError("read", err)
+		return 0, c.opError(op, err)
 	case errno != 0:
-		return 0, c.opError("read", os.NewSyscallError("read", errno))
-	case n == 0:
-		return 0, io.EOF
+		return 0, c.opError(op, os.NewSyscallError(op, errno))
 	}
 	return n, nil
-}
-
-func (c *quietConn) Write(p []byte) (int, error) {
-	written := 0
-	for written < len(p) {
-		var n int
-		var errno syscall.Errno
-		rest := p[written:]
-		err := c.raw.Write(func(fd uintptr) bool {
-			for {
-				r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&rest[0])), uintptr(len(rest)))
-				switch e {
-				case syscall.EINTR:
-					continue
-				case syscall.EAGAIN:
-					return false
-				}
-				n, errno = int(r), e
-				return true
-			}
-		})
-		switch {
-		case err != nil:
-			return written, c.opError("write", err)
-		case errno != 0:
-			return written, c.opError("write", os.NewSyscallError("write", errno))
-		}
-		written += n
-	}
-	return written, nil
 }
 
 func (c *quietConn) opError(op string, err error) error {
