@@ -169,9 +169,13 @@ func startBenchOrigin(b *testing.B) string {
 	return strings.TrimSpace(line)
 }
 
-// buildTapBinary builds the shipped binary and returns its path.
+// buildTapBinary builds the shipped binary and returns its path, or
+// returns $SSEI_BENCH_TAP, a build given to measure as the tap.
 func buildTapBinary(b *testing.B) string {
 	b.Helper()
+	if bin := os.Getenv("SSEI_BENCH_TAP"); bin != "" {
+		return bin
+	}
 	bin := filepath.Join(b.TempDir(), "sseinspector")
 	build := exec.Command("go", "build", "-o", bin, "github.com/sseinspector/sseinspector")
 	if out, err := build.CombinedOutput(); err != nil {

@@ -166,10 +166,13 @@ func BenchmarkTap(b *testing.B) {
 			for i := range names {
 				urls[i] = fmt.Sprintf("%s/stamped?rate=%d&count=%d&size=64&slot=%d&slots=%d", bases[i], rate, rate*seconds, (i+round)%len(names), len(names))
 			}
+			line := fmt.Sprintf("round %d p50 µs:", round+1)
 			for i, out := range benchClients(b, "latency", urls, rate*seconds) {
 				p50[names[i]] = append(p50[names[i]], atof(b, out[0])/1e3)
 				p99[names[i]] = append(p99[names[i]], atof(b, out[1])/1e3)
+				line += fmt.Sprintf(" %s %.1f (slot %d)", names[i], p50[names[i]][len(p50[names[i]])-1], (i+round)%len(names))
 			}
+			b.Log(line)
 			for i, name := range names {
 				out := benchClient(b, "throughput", bases[i]+"/stamped?size=64", window)
 				eps[name] = append(eps[name], atof(b, out[0]))

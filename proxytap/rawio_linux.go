@@ -4,6 +4,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"syscall"
 	"unsafe"
 )
@@ -23,6 +24,10 @@ import (
 type quietConn struct {
 	*net.TCPConn
 	raw syscall.RawConn
+	// writeChunk's scratch: a chunk's size line and the vector of its
+	// pieces. A connection has one writer at a time.
+	head [18]byte
+	iov  [3]syscall.Iovec
 }
 
 // quiet returns c with quiet reads and writes when it is a TCP connection,
@@ -43,7 +48,7 @@ func (c *quietConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	n, err := c.transfer(c.raw.Read, syscall.SYS_READ, "read", p)
+	n, err := c.transfer(c.raw.Read, syscall.SYS_READ, "read", unsafe.Pointer(&p[0]), uintptr(len(p)))
 	if err == nil && n == 0 {
 		return 0, io.EOF
 	}
@@ -53,7 +58,7 @@ func (c *quietConn) Read(p []byte) (int, error) {
 func (c *quietConn) Write(p []byte) (int, error) {
 	written := 0
 	for written < len(p) {
-		n, err := c.transfer(c.raw.Write, syscall.SYS_WRITE, "write", p[written:])
+		n, err := c.transfer(c.raw.Write, syscall.SYS_WRITE, "write", unsafe.Pointer(&p[written]), uintptr(len(p)-written))
 		if err != nil {
 			return written, err
 		}
@@ -62,22 +67,55 @@ func (c *quietConn) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-// transfer makes one read or write system call (trap) on p, which is not
-// empty, through wait (the raw connection's Read or Write), which parks
-// in the network poller while the socket has nothing to give or take.
-func (c *quietConn) transfer(wait func(func(fd uintptr) bool) error, trap uintptr, op string, p []byte) (int, error) {
-	var n int
+// writeChunk writes p, which is not empty, as one HTTP/1.1 chunk: its
+// size line, the data and the CRLF after it, with a single writev call
+// when the socket takes them all.
+func (c *quietConn) writeChunk(p []byte) error {
+	head := strconv.AppendInt(c.head[:0], int64(len(p)), 16)
+	head = append(head, '\r', '\n')
+	pieces := [3][]byte{head, p, crlf}
+	for first := 0; first < len(pieces); {
+		iov := c.iov[:0]
+		for _, b := range pieces[first:] {
+			v := syscall.Iovec{Base: &b[0]}
+			v.SetLen(len(b))
+			iov = append(iov, v)
+		}
+		n, err := c.transfer(c.raw.Write, syscall.SYS_WRITEV, "write", unsafe.Pointer(&iov[0]), uintptr(len(iov)))
+		if err != nil {
+			return err
+		}
+		// Skip what was written: whole pieces, then part of the next.
+		for first < len(pieces) && n >= len(pieces[first]) {
+			n -= len(pieces[first])
+			first++
+		}
+		if first < len(pieces) {
+			pieces[first] = pieces[first][n:]
+		}
+	}
+	return nil
+}
+
+var crlf = []byte("\r\n")
+
+// transfer makes one system call (trap) with the arguments ptr and n,
+// the start and length of a buffer or of an I/O vector, through wait
+// (the raw connection's Read or Write), which parks in the network poller
+// while the socket has nothing to give or take.
+func (c *quietConn) transfer(wait func(func(fd uintptr) bool) error, trap uintptr, op string, ptr unsafe.Pointer, n uintptr) (int, error) {
+	var done int
 	var errno syscall.Errno
 	err := wait(func(fd uintptr) bool {
 		for {
-			r, _, e := syscall.RawSyscall(trap, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+			r, _, e := syscall.RawSyscall(trap, fd, uintptr(ptr), n)
 			switch e {
 			case syscall.EINTR:
 				continue
 			case syscall.EAGAIN:
 				return false
 			}
-			n, errno = int(r), e
+			done, errno = int(r), e
 			return true
 		}
 	})
@@ -87,7 +125,7 @@ func (c *quietConn) transfer(wait func(func(fd uintptr) bool) error, trap uintpt
 	case errno != 0:
 		return 0, c.opError(op, os.NewSyscallError(op, errno))
 	}
-	return n, nil
+	return done, nil
 }
 
 func (c *quietConn) opError(op string, err error) error {

@@ -98,3 +98,29 @@ func TestQuietConnResetAndClosed(t *testing.T) {
 		t.Fatalf("Write after Close = %v, want net.ErrClosed", err)
 	}
 }
+
+// TestQuietConnWritesAChunkInPieces writes chunks larger than the socket
+// buffers, so that writev returns part of them: every byte of the size
+// line, the data and the CRLF arrives, once and in order.
+func TestQuietConnWritesAChunkInPieces(t *testing.T) {
+	q, peer := quietPair(t)
+	big := make([]byte, 8<<20)
+	for i := range big {
+		big[i] = byte(i * 13)
+	}
+	small := []byte("data: x\n\n")
+	want := "800000\r\n" + string(big) + "\r\n" + "9\r\n" + string(small) + "\r\n"
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := io.ReadAll(io.LimitReader(peer, int64(len(want))))
+		got <- b
+	}()
+	for _, p := range [][]byte{big, small} {
+		if err := q.(*quietConn).writeChunk(p); err != nil {
+			t.Fatalf("writeChunk(%d bytes): %v", len(p), err)
+		}
+	}
+	if b := <-got; string(b) != want {
+		t.Fatalf("peer read %d bytes, want the %d of two chunks", len(b), len(want))
+	}
+}

@@ -367,10 +367,18 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 // its Write returns is when the bytes were handed to the browser's
 // connection, and only then records and parses them: recording never
 // delays delivery.
+//
+// When net/http frames the stream with chunked encoding on a connection
+// that can take a chunk directly (see chunkConn), each read goes to the
+// browser as one chunk written straight to the socket, past net/http's
+// buffers, which are empty then: the same bytes on the wire, in fewer
+// steps between the upstream's read and the browser's write.
 type deliveryWriter struct {
 	http.ResponseWriter
-	f  *flow
-	rc *http.ResponseController
+	f       *flow
+	rc      *http.ResponseController
+	checked bool      // the first streamed write decided on chunks
+	chunks  chunkConn // where chunks are written directly, or nil
 }
 
 var (
@@ -388,20 +396,61 @@ func (w *deliveryWriter) Write(p []byte) (int, error) {
 	if !w.f.streaming() {
 		return w.ResponseWriter.Write(p)
 	}
-	n, err := w.ResponseWriter.Write(p)
-	if err == nil {
-		err = w.rc.Flush()
+	if !w.checked {
+		w.checked = true
+		w.chunks = w.directChunks()
+	}
+	var n int
+	var err error
+	switch {
+	case len(p) == 0:
+	case w.chunks != nil:
+		if err = w.chunks.writeChunk(p); err == nil {
+			n = len(p)
+		}
+	default:
+		if n, err = w.ResponseWriter.Write(p); err == nil {
+			err = w.rc.Flush()
+		}
 	}
 	w.f.deliver(p, err)
 	return n, err
 }
 
+// directChunks returns the browser's connection if this response's body
+// can be written to it as chunks directly: an HTTP/1.1 response to a
+// request other than HEAD, without Content-Length or Transfer-Encoding
+// set by the upstream, which net/http therefore sends chunked. It flushes
+// the headers first, so that nothing of net/http's is left to send before
+// the chunks; net/http still writes the last chunk when the stream ends.
+func (w *deliveryWriter) directChunks() chunkConn {
+	r := w.f.in
+	cc, _ := r.Context().Value(connKey{}).(chunkConn)
+	if cc == nil || !r.ProtoAtLeast(1, 1) || r.ProtoMajor != 1 || r.Method == http.MethodHead {
+		return nil
+	}
+	h := w.ResponseWriter.Header()
+	if h.Get("Content-Length") != "" || h.Get("Transfer-Encoding") != "" {
+		return nil
+	}
+	if w.rc.Flush() != nil {
+		return nil
+	}
+	return cc
+}
+
 // Flush flushes the browser's connection. ReverseProxy calls it (through
 // http.ResponseController) to send the headers of a stream at once.
-func (w *deliveryWriter) Flush() { w.rc.Flush() }
+func (w *deliveryWriter) Flush() { w.FlushError() }
 
 // FlushError is Flush reporting the error, for http.ResponseController.
-func (w *deliveryWriter) FlushError() error { return w.rc.Flush() }
+// Chunks written directly leave nothing to flush.
+func (w *deliveryWriter) FlushError() error {
+	if w.chunks != nil {
+		return nil
+	}
+	return w.rc.Flush()
+}
 
 // Unwrap gives http.ResponseController the underlying writer, so
 // hijacking (protocol upgrades) and deadlines keep working.

@@ -159,6 +159,7 @@ func (t *Tap) serve(ln net.Listener, ready chan<- struct{}) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          t.errLog,
 		BaseContext:       t.baseContext,
+		ConnContext:       withConn,
 	}
 	t.mu.Lock()
 	if t.closing.Load() || t.server != nil {
