@@ -9,3 +9,6 @@ func quiet(c net.Conn) net.Conn { return c }
 
 // quietListener accepts connections as they are.
 type quietListener struct{ net.Listener }
+
+// yieldCPU does nothing here.
+func yieldCPU() {}

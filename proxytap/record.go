@@ -199,9 +199,10 @@ func (f *flow) arrived(n int, err error) {
 func (f *flow) streaming() bool { return f.rec != nil }
 
 // deliver records the bytes of the last read after their write (and
-// flush) to the browser returned; werr is the write's error.
-func (f *flow) deliver(p []byte, werr error) {
-	f.delivered = f.sess.Now()
+// flush) to the browser returned at the session time at; werr is the
+// write's error.
+func (f *flow) deliver(p []byte, at time.Duration, werr error) {
+	f.delivered = at
 	if werr != nil {
 		f.writeErr = werr
 		f.delivered = 0 // arrived at the tap, never reached the browser
@@ -366,7 +367,9 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 // it. For a recorded stream it flushes each write itself, so that the time
 // its Write returns is when the bytes were handed to the browser's
 // connection, and only then records and parses them: recording never
-// delays delivery.
+// delays delivery. Before recording, it offers the CPU to whatever the
+// write woke (yieldCPU): the browser, or the next proxy, should not wait
+// for the recording either.
 //
 // When net/http frames the stream with chunked encoding on a connection
 // that can take a chunk directly (see chunkConn), each read goes to the
@@ -413,7 +416,11 @@ func (w *deliveryWriter) Write(p []byte) (int, error) {
 			err = w.rc.Flush()
 		}
 	}
-	w.f.deliver(p, err)
+	at := w.f.sess.Now()
+	if err == nil && n > 0 {
+		yieldCPU() // the reader that write woke goes first
+	}
+	w.f.deliver(p, at, err)
 	return n, err
 }
 
