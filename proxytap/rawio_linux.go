@@ -142,13 +142,3 @@ func (l quietListener) Accept() (net.Conn, error) {
 	}
 	return quiet(c), nil
 }
-
-// yieldCPU offers this core to a task waiting for it, and returns at once
-// when there is none. The tap calls it after writing a read to the
-// browser, before recording it: the write has just woken the browser (or
-// whatever reads the tap), which the scheduler often queues on this very
-// core, and which would otherwise wait for the recording as well. It is
-// a system call that never blocks, made raw like quietConn's.
-func yieldCPU() {
-	syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
-}

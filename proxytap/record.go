@@ -367,9 +367,7 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 // it. For a recorded stream it flushes each write itself, so that the time
 // its Write returns is when the bytes were handed to the browser's
 // connection, and only then records and parses them: recording never
-// delays delivery. Before recording, it offers the CPU to whatever the
-// write woke (yieldCPU): the browser, or the next proxy, should not wait
-// for the recording either.
+// delays delivery.
 //
 // When net/http frames the stream with chunked encoding on a connection
 // that can take a chunk directly (see chunkConn), each read goes to the
@@ -416,11 +414,7 @@ func (w *deliveryWriter) Write(p []byte) (int, error) {
 			err = w.rc.Flush()
 		}
 	}
-	at := w.f.sess.Now()
-	if err == nil && n > 0 {
-		yieldCPU() // the reader that write woke goes first
-	}
-	w.f.deliver(p, at, err)
+	w.f.deliver(p, w.f.sess.Now(), err)
 	return n, err
 }
 
