@@ -33,13 +33,12 @@ import (
 // earlier commit, say) as further paths, "baseline", "baseline2"…,
 // measured in the same rounds; SSEI_BENCH_ROUNDS sets the rounds (5).
 //
-// Latency on this kind of machine depends as much on how busy the cores
-// are as on the proxy: with one stream beside the direct one, each hop
-// mostly waits for an idle core to wake, and nginx adds about 90 µs; with
-// five streams taking turns, the cores stay awake and nginx adds 25-45
-// µs. So the benchmark reports both, each proxy alone beside the direct
-// path (tap/nginx-added-p50) and every path at once (…-shared), and the
-// two do not agree: see the README.
+// How busy the cores are changes the latency more than the proxy does:
+// with only its stream and a direct one, nginx adds 80-90 µs on the
+// project's 2-core machine; with every path's stream taking turns (three
+// to six streams) it adds 25-45 µs. So the benchmark reports both, each
+// proxy alone beside the direct path (tap/nginx-added-p50) and every path
+// at once (the "-shared" metrics), and the two need not agree.
 
 // stampedOrigin emits events {"seq":N,"sent":unix-ns,"pad":"…"} with id N:
 // ?rate= events per second (0: as fast as the connection takes them),
