@@ -199,10 +199,9 @@ func (f *flow) arrived(n int, err error) {
 func (f *flow) streaming() bool { return f.rec != nil }
 
 // deliver records the bytes of the last read after their write (and
-// flush) to the browser returned at the session time at; werr is the
-// write's error.
-func (f *flow) deliver(p []byte, at time.Duration, werr error) {
-	f.delivered = at
+// flush) to the browser returned; werr is the write's error.
+func (f *flow) deliver(p []byte, werr error) {
+	f.delivered = f.sess.Now()
 	if werr != nil {
 		f.writeErr = werr
 		f.delivered = 0 // arrived at the tap, never reached the browser
@@ -414,7 +413,7 @@ func (w *deliveryWriter) Write(p []byte) (int, error) {
 			err = w.rc.Flush()
 		}
 	}
-	w.f.deliver(p, w.f.sess.Now(), err)
+	w.f.deliver(p, err)
 	return n, err
 }
 
