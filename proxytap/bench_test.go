@@ -154,10 +154,10 @@ func benchPaths(b *testing.B) (names, bases []string) {
 // so no two events are in flight together); the proxy's added latency is
 // its p50 minus the direct stream's in that same phase, which takes the
 // machine's drift out, and no other proxy's work lands on its events.
-// The order of the proxies turns with the rounds. Then every path at
-// once, each stream in its own slot of the period, the slots turning with
-// the rounds: the added latency is again over that phase's direct p50
-// (the "-shared" metrics). Throughput is measured one path after another.
+// Then every path at once, the direct stream in the first slot of the
+// period and the proxies in the following ones: the added latency is
+// again over that phase's direct p50 (the "-shared" metrics). Both use
+// the round's turnOrder. Throughput is measured one path after another.
 // It reports medians over the rounds: p50/p99 in µs, each proxy's added
 // p50, the ratio of the tap's to nginx's with its lowest and highest
 // single-round value, and the ratio of saturated throughputs.
@@ -174,9 +174,8 @@ func BenchmarkTap(b *testing.B) {
 	for n := 0; n < b.N; n++ {
 		for round := range rounds {
 			line := fmt.Sprintf("round %d added p50 µs:", round+1)
-			for k := range len(names) - 1 {
-				// The proxies in turn, from a different one each round.
-				i := 1 + (k+round)%(len(names)-1)
+			order := turnOrder(len(names)-1, round)
+			for _, i := range order {
 				urls := make([]string, 2)
 				for j, base := range []string{bases[0], bases[i]} {
 					urls[j] = fmt.Sprintf("%s/stamped?rate=%d&count=%d&size=64&slot=%d&slots=2", base, rate, rate*seconds, (j+round)%2)
@@ -193,8 +192,13 @@ func BenchmarkTap(b *testing.B) {
 			b.Log(line)
 			// All paths at once, taking turns in the period.
 			line = fmt.Sprintf("round %d all at once, p50 µs:", round+1)
+			// The direct stream first, then the proxies in this round's
+			// order, one slot each.
+			slots := make([]int, len(names))
+			for k, i := range order {
+				slots[i] = k + 1
+			}
 			urls := make([]string, len(names))
-			slots := slotOrder(len(names), round)
 			for i := range names {
 				urls[i] = fmt.Sprintf("%s/stamped?rate=%d&count=%d&size=64&slot=%d&slots=%d", bases[i], rate, rate*seconds, slots[i], len(names))
 			}
@@ -218,35 +222,23 @@ func BenchmarkTap(b *testing.B) {
 	reportRatios(b, names, shared, "-shared")
 }
 
-// slotOrder gives each of n paths its slot in round r: i·m + r modulo n,
-// with m the rounds' turn of the numbers prime to n. The offset moves
-// every path through every slot; the factor changes which path follows
-// which. Turning the slots alone kept the order around the period, so the
-// same path always came right after the direct one and measured up to
-// 0.4 worse for it (the same build, run as two paths, gave 1.25 and 1.01).
-func slotOrder(n, r int) []int {
-	var units []int
-	for k := 1; k < n; k++ {
-		if gcd(k, n) == 1 {
-			units = append(units, k)
-		}
+// turnOrder is the order of the n proxies (paths 1…n) in round r: turned
+// by r/2, and reversed in odd rounds. Each phase of the measurement alone,
+// and each slot of the measurement at once, is measured worse or better
+// depending on what came just before it (a proxy's stream right after the
+// direct one measured up to 0.4 worse than the others, and a proxy's phase
+// alone up to 0.3 better or worse depending on the phase before). Turning
+// the order alone keeps each proxy behind the same other one; reversing it
+// every other round changes that too.
+func turnOrder(n, r int) []int {
+	order := make([]int, n)
+	for k := range order {
+		order[k] = 1 + (k+r/2)%n
 	}
-	m := 1
-	if len(units) > 0 {
-		m = units[r%len(units)]
+	if r%2 == 1 {
+		slices.Reverse(order)
 	}
-	slots := make([]int, n)
-	for i := range slots {
-		slots[i] = (i*m + r) % n
-	}
-	return slots
-}
-
-func gcd(a, b int) int {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
+	return order
 }
 
 func reportBench(b *testing.B, names []string, p50, p99, eps map[string][]float64) {
@@ -373,33 +365,35 @@ func inUse() int64 {
 	return int64(ms.HeapInuse + ms.StackInuse)
 }
 
-func TestSlotOrderVariesNeighbours(t *testing.T) {
-	for n := 2; n <= 6; n++ {
-		follows := map[[2]int]bool{} // [a, b]: b's slot came right after a's
+func TestTurnOrderVariesNeighbours(t *testing.T) {
+	for n := 1; n <= 5; n++ {
+		first := map[int]bool{}          // proxies that came right after the direct stream
+		before := map[int]map[int]bool{} // proxy -> the proxies that came just before it
 		for r := range 2 * n {
-			slots := slotOrder(n, r)
-			seen := make([]bool, n)
-			byslot := make([]int, n)
-			for i, s := range slots {
-				if seen[s] {
-					t.Fatalf("n=%d round %d: slot %d given twice: %v", n, r, s, slots)
+			order := turnOrder(n, r)
+			seen := map[int]bool{}
+			for k, p := range order {
+				if p < 1 || p > n || seen[p] {
+					t.Fatalf("n=%d round %d: order %v is not a permutation of 1…%d", n, r, order, n)
 				}
-				seen[s] = true
-				byslot[s] = i
-			}
-			for s := range n {
-				follows[[2]int{byslot[s], byslot[(s+1)%n]}] = true
-			}
-		}
-		// The path after the direct one (path 0) must not always be the same.
-		after := 0
-		for p := 1; p < n; p++ {
-			if follows[[2]int{0, p}] {
-				after++
+				seen[p] = true
+				if k == 0 {
+					first[p] = true
+					continue
+				}
+				if before[p] == nil {
+					before[p] = map[int]bool{}
+				}
+				before[p][order[k-1]] = true
 			}
 		}
-		if n > 2 && after < 2 {
-			t.Errorf("n=%d: only %d path(s) ever follow the direct path", n, after)
+		if len(first) != n {
+			t.Errorf("n=%d: only %d of the proxies ever come right after the direct stream", n, len(first))
+		}
+		for p := 1; p <= n && n > 2; p++ {
+			if len(before[p]) < 2 {
+				t.Errorf("n=%d: proxy %d always follows the same proxy: %v", n, p, before[p])
+			}
 		}
 	}
 }
