@@ -104,11 +104,7 @@ func TestStaircaseStaysSmall(t *testing.T) {
 // the page is still found, since every read is a multiple of it.
 func TestBurstsFindThePageStepWhenPagesMostlyArriveInPairs(t *testing.T) {
 	s := it.NewSession()
-	var body strings.Builder
-	for i := 0; body.Len() < 11*4096; i++ {
-		body.WriteString(it.Numbered(i, 200))
-	}
-	stream := body.String()
+	stream := numberedBody(11 * 4096)
 	l := s.Lane("proxied").Connect(0, "").Respond(it.Ms(1))
 	at, off := it.Ms(10), 0
 	for _, pages := range []int{2, 1, 2, 2, 1, 2, 1} { // 8192 B most often, then 4096 B
@@ -128,11 +124,7 @@ func TestBurstsFindThePageStepWhenPagesMostlyArriveInPairs(t *testing.T) {
 func TestBurstsJoinAPageReadInPieces(t *testing.T) {
 	build := func(gap time.Duration) *diagnose.Bursts {
 		s := it.NewSession()
-		var body strings.Builder
-		for i := 0; body.Len() < 10*4096; i++ {
-			body.WriteString(it.Numbered(i, 200))
-		}
-		stream := body.String()
+		stream := numberedBody(10 * 4096)
 		l := s.Lane("proxied").Connect(0, "").Respond(it.Ms(1))
 		at, off := it.Ms(10), 0
 		for page := range 9 {
@@ -154,4 +146,14 @@ func TestBurstsJoinAPageReadInPieces(t *testing.T) {
 	if b := build(it.Ms(50)); b.StepSize == 4096 && b.StepReads == 9 {
 		t.Fatalf("pieces 50 ms apart were joined into pages")
 	}
+}
+
+// numberedBody is a stream of numbered 200-byte events at least n bytes
+// long.
+func numberedBody(n int) string {
+	var body strings.Builder
+	for i := 0; body.Len() < n; i++ {
+		body.WriteString(it.Numbered(i, 200))
+	}
+	return body.String()
 }
