@@ -103,10 +103,13 @@ type Hooks struct {
 	Open func(lane *inspector.Lane, conn int)
 
 	// Item is called for every event, comment and retry field parsed from
-	// a tapped stream, after it was written to the browser. seq is the
-	// event's index within the lane (events only); arrival is when the read
-	// completing it returned from the upstream, delivered when the write to
-	// the browser returned (0 if it failed). it is valid during the call only.
+	// a tapped stream, when it is recorded: after it was written to the
+	// browser, usually once the stream has paused (see sweeper), on the
+	// tap's sweeper goroutine or the stream's, never on two at once for
+	// one stream. seq is the event's index within the lane (events only);
+	// arrival is when the read completing it returned from the upstream,
+	// delivered when the write to the browser returned (0 if it failed).
+	// it is valid during the call only.
 	Item func(lane *inspector.Lane, conn int, seq int64, it *sse.Item, arrival, delivered time.Duration)
 
 	// Close is called when a tapped stream's connection has ended and its

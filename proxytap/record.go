@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sseinspector/sseinspector/inspector/sse"
@@ -56,11 +57,34 @@ type flow struct {
 	dec   *decoder
 	plain bool // the body is recorded without decoding (unknown encoding)
 
-	arrival     time.Duration // when the read being written returned
-	delivered   time.Duration // when its write to the browser returned
-	pendingWire int           // wire bytes of that read not yet recorded
-	readErr     error
-	writeErr    error
+	arrival  time.Duration // when the read being written returned
+	readErr  error
+	writeErr error
+
+	// The reads delivered and not yet recorded, which the stream's
+	// goroutine appends to and the recording takes (see sweeper).
+	heldMu    sync.Mutex
+	held      []heldRead
+	heldBytes []byte // the held reads' bytes, one after another
+	swept     bool   // registered with the sweeper; set before any read
+
+	// recMu guards the recording, which the stream's goroutine and the
+	// tap's sweeper both do; it is taken before heldMu, never after.
+	recMu sync.Mutex
+	// The reads taken from held, being recorded; their slices are held's
+	// at the next take.
+	taken      []heldRead
+	takenBytes []byte
+	// The read being recorded: its times, and its wire bytes not yet
+	// recorded.
+	recArrival, recDelivered time.Duration
+	pendingWire              int
+}
+
+// heldRead is a read delivered to the browser and not yet recorded.
+type heldRead struct {
+	arrival, delivered time.Duration
+	end                int // its bytes are heldBytes[previous end:end]
 }
 
 func flowFrom(ctx context.Context) *flow {
@@ -164,7 +188,7 @@ func (f *flow) response(resp *http.Response) {
 				if it.Kind == sse.ItemEvent {
 					tl.events++
 				}
-				hook(lane, conn, seq, it, arrival, f.delivered)
+				hook(lane, conn, seq, it, arrival, f.recDelivered)
 			}
 		}
 		enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
@@ -178,6 +202,10 @@ func (f *flow) response(resp *http.Response) {
 			f.plain = true
 			f.lane.SetState(inspector.StateOpen, "content-encoding "+enc+" is not decoded")
 		}
+	}
+	if f.rec != nil {
+		f.swept = true
+		f.tap.sweep.add(f)
 	}
 	if hook := f.tap.cfg.Hooks.Open; hook != nil {
 		hook(f.lane, f.conn)
@@ -198,14 +226,70 @@ func (f *flow) arrived(n int, err error) {
 // streaming reports whether writes must be timed and recorded.
 func (f *flow) streaming() bool { return f.rec != nil }
 
-// deliver records the bytes of the last read after their write (and
-// flush) to the browser returned; werr is the write's error.
+// deliver holds the bytes of the last read, after their write (and flush)
+// to the browser returned, for the sweeper to record; werr is the write's
+// error. It waits for no recording, except when the write failed or the
+// held reads reach heldMax bytes: then it records them itself.
 func (f *flow) deliver(p []byte, werr error) {
-	f.delivered = f.sess.Now()
+	delivered := f.sess.Now()
 	if werr != nil {
 		f.writeErr = werr
-		f.delivered = 0 // arrived at the tap, never reached the browser
+		delivered = 0 // arrived at the tap, never reached the browser
 	}
+	f.heldMu.Lock()
+	f.heldBytes = append(f.heldBytes, p...)
+	f.held = append(f.held, heldRead{arrival: f.arrival, delivered: delivered, end: len(f.heldBytes)})
+	now := werr != nil || len(f.heldBytes) >= heldMax || !f.swept
+	f.heldMu.Unlock()
+	if now {
+		f.recMu.Lock()
+		f.recordHeld(true)
+		f.recMu.Unlock()
+	}
+}
+
+// sweep is the sweeper's visit: it records the held reads once the
+// stream has been quiet for sweepQuiet, or its oldest held read has
+// waited heldMaxAge. A stream being recorded is left for the next visit.
+func (f *flow) sweep() {
+	if !f.recMu.TryLock() {
+		return
+	}
+	f.recordHeld(false)
+	f.recMu.Unlock()
+}
+
+// recordHeld takes the held reads, if any (and, unless all, only when
+// sweep's conditions hold), and records them in order. The caller holds
+// recMu.
+func (f *flow) recordHeld(all bool) {
+	f.heldMu.Lock()
+	take := len(f.held) > 0
+	if take && !all {
+		take = sweepDue(f.sess.Now(), f.held[0].delivered, f.held[len(f.held)-1].delivered)
+	}
+	if take {
+		f.held, f.taken = f.taken[:0], f.held
+		f.heldBytes, f.takenBytes = f.takenBytes[:0], f.heldBytes
+	}
+	f.heldMu.Unlock()
+	if !take {
+		return
+	}
+	start := 0
+	for _, r := range f.taken {
+		f.recordRead(f.takenBytes[start:r.end], r.arrival, r.delivered)
+		start = r.end
+	}
+	if cap(f.takenBytes) > 2*heldMax {
+		f.takenBytes = nil // a burst's buffer is not kept
+	}
+}
+
+// recordRead records one read's bytes, which arrived at arrival and were
+// delivered at delivered. The caller holds recMu.
+func (f *flow) recordRead(p []byte, arrival, delivered time.Duration) {
+	f.recArrival, f.recDelivered = arrival, delivered
 	f.pendingWire = len(p)
 	switch {
 	case f.plain:
@@ -224,11 +308,12 @@ func (f *flow) deliver(p []byte, werr error) {
 func (f *flow) feed(decoded []byte) {
 	wire := f.pendingWire
 	f.pendingWire = 0
-	f.rec.Feed(f.arrival, f.delivered, wire, decoded)
+	f.rec.Feed(f.recArrival, f.recDelivered, wire, decoded)
 }
 
 // emitDecoded is the decoder's output: it runs on the decoder's goroutine
-// while the flow's goroutine waits in deliver or finish.
+// while the goroutine recording (holding recMu) waits in recordRead or
+// finish.
 func (f *flow) emitDecoded(decoded []byte) { f.feed(decoded) }
 
 // failed is ErrorHandler: the upstream gave no response.
@@ -257,6 +342,12 @@ func (f *flow) finish(aborted bool) {
 	if f.kind != kindStream && f.kind != kindRequest {
 		return
 	}
+	if f.swept {
+		f.tap.sweep.remove(f)
+	}
+	f.recMu.Lock()
+	defer f.recMu.Unlock()
+	f.recordHeld(true)
 	cause, err := f.upstreamEnd(aborted)
 	peer := cause
 	if cause == inspector.CauseClientGone || f.writeErr != nil {

@@ -30,6 +30,7 @@ type Tap struct {
 	errLog   *log.Logger
 
 	lanes laneIndex
+	sweep sweeper // records what the streams delivered
 	// life is cancelled when the tap closes; it is the base context of
 	// every request the tap's servers handle, so upgraded (WebSocket)
 	// connections, which the servers no longer track, end with it.

@@ -1,0 +1,211 @@
+package proxytap
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sseinspector/sseinspector/inspector"
+	"github.com/sseinspector/sseinspector/inspector/sse"
+)
+
+// An event delivered on a stream that then stays open and silent is
+// recorded while the stream is open (the sweeper), with the times taken at
+// the read and at the write.
+func TestHeldReadIsRecordedWhileTheStreamStaysOpen(t *testing.T) {
+	release := make(chan struct{})
+	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		sseHeaders(w)
+		writePieces(w, "id: 1\ndata: one\n\n")
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	t.Cleanup(func() { close(release) })
+	_, sess, base := startTap(t, Config{Upstream: origin.URL})
+	resp := getStream(t, rawClient(), base+"/")
+	defer resp.Body.Close()
+	if got := readDataLines(t, resp.Body, 1); got[0] != "one" {
+		t.Fatalf("browser got %q, want one", got[0])
+	}
+	received := sess.Now()
+	snap := waitFor(t, sess, "the event recorded", func(s *inspector.Snapshot) bool {
+		l := laneOfKind(s, inspector.LaneTap)
+		return l != nil && len(l.Events()) == 1
+	})
+	l := laneOfKind(snap, inspector.LaneTap)
+	if c := l.Conns[0]; !c.Open() {
+		t.Fatalf("the connection ended (%s) before the event was recorded", c.Cause)
+	}
+	ev := l.Events()[0]
+	if ev.Data != "one" || ev.ID != "1" {
+		t.Errorf("recorded %q id %q, want one id 1", ev.Data, ev.ID)
+	}
+	if ev.Arrival <= 0 || ev.Delivered < ev.Arrival || ev.Delivered > received {
+		t.Errorf("arrival %v, delivered %v, browser read it by %v: want 0 < arrival ≤ delivered ≤ that", ev.Arrival, ev.Delivered, received)
+	}
+}
+
+// A stream that never pauses long enough for the sweeper is still
+// recorded as it goes: its oldest held read waits at most heldMaxAge.
+func TestBusyStreamIsRecordedAsItGoes(t *testing.T) {
+	stop := make(chan struct{})
+	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		sseHeaders(w)
+		rc := http.NewResponseController(w)
+		for i := 1; ; i++ {
+			fmt.Fprintf(w, "data: %d\n\n", i)
+			rc.Flush()
+			// Shorter than sweepQuiet, so the stream never looks quiet.
+			select {
+			case <-time.After(sweepQuiet / 5):
+			case <-stop:
+				return
+			case <-r.Context().Done():
+				return
+			}
+		}
+	})
+	_, sess, base := startTap(t, Config{Upstream: origin.URL})
+	resp := getStream(t, rawClient(), base+"/")
+	defer resp.Body.Close()
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			if _, err := resp.Body.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	snap := waitFor(t, sess, "200 events recorded while the stream runs", func(s *inspector.Snapshot) bool {
+		l := laneOfKind(s, inspector.LaneTap)
+		return l != nil && len(l.Events()) >= 200
+	})
+	close(stop)
+	if c := laneOfKind(snap, inspector.LaneTap).Conns[0]; !c.Open() {
+		t.Fatalf("the connection ended (%s) before its events were recorded", c.Cause)
+	}
+}
+
+// Held reads are bounded: once they reach heldMax bytes the stream's own
+// goroutine records them, with no sweeper at all.
+func TestHeldReadsAreBounded(t *testing.T) {
+	sess := inspector.NewSession(inspector.Limits{})
+	lane := sess.AddLane(inspector.LaneInfo{Kind: inspector.LaneTap, Name: "bounded"})
+	conn := lane.StartConn(0, "GET", "http://origin/", nil, "")
+	f := &flow{sess: sess, swept: true, rec: &inspector.ConnRecorder{Lane: lane, Conn: conn, Parser: &sse.Parser{}}}
+	event := "data: " + strings.Repeat("x", 1016) + "\n\n" // 1 KiB
+	read := []byte(strings.Repeat(event, 8))               // 8 KiB a read
+	reads := 0
+	for f.heldLen() < heldMax-len(read) {
+		f.arrival = sess.Now()
+		f.deliver(read, nil)
+		reads++
+	}
+	if n := lane.Snapshot().TotalEvents(); n != 0 {
+		t.Fatalf("%d events recorded below heldMax; want them held", n)
+	}
+	f.deliver(read, nil)
+	reads++
+	if n, want := lane.Snapshot().TotalEvents(), int64(reads*8); n != want {
+		t.Fatalf("%d events recorded once %d bytes were held, want %d", n, reads*len(read), want)
+	}
+	if f.heldLen() != 0 {
+		t.Errorf("%d bytes still held after recording", f.heldLen())
+	}
+	// A failed write is recorded at once, with no delivery time.
+	f.deliver([]byte(event), errTestWrite)
+	evs := lane.Snapshot().Events()
+	if last := evs[len(evs)-1]; len(evs) != reads*8+1 || last.Delivered != 0 {
+		t.Errorf("after a failed write: %d events, the last delivered at %v; want %d and 0", len(evs), last.Delivered, reads*8+1)
+	}
+}
+
+var errTestWrite = fmt.Errorf("test: write failed")
+
+func TestSweepDue(t *testing.T) {
+	const now = time.Hour
+	for _, c := range []struct {
+		oldest, newest time.Duration
+		want           bool
+	}{
+		{now, now, false}, // just delivered
+		{now - sweepQuiet + 1, now - sweepQuiet + 1, false},         // not quiet long enough
+		{now - sweepQuiet, now - sweepQuiet, true},                  // quiet for sweepQuiet
+		{now - heldMaxAge + 1, now, false},                          // busy, oldest young enough
+		{now - heldMaxAge, now, true},                               // busy, oldest waited heldMaxAge
+		{now - 2*heldMaxAge, now - sweepQuiet/2, true},              // both: the age decides
+		{now - heldMaxAge/2, now - heldMaxAge/2 + sweepQuiet, true}, // quiet since the newest
+	} {
+		if got := sweepDue(now, c.oldest, c.newest); got != c.want {
+			t.Errorf("sweepDue(now, now%+v, now%+v) = %v, want %v", c.oldest-now, c.newest-now, got, c.want)
+		}
+	}
+}
+
+// The sweeper's visit records held reads only when they are due, all of
+// them, in order, with their own times.
+func TestSweepRecordsOnlyWhatIsDue(t *testing.T) {
+	sess := inspector.NewSession(inspector.Limits{})
+	lane := sess.AddLane(inspector.LaneInfo{Kind: inspector.LaneTap, Name: "swept"})
+	conn := lane.StartConn(0, "GET", "http://origin/", nil, "")
+	f := &flow{sess: sess, swept: true, rec: &inspector.ConnRecorder{Lane: lane, Conn: conn, Parser: &sse.Parser{}}}
+	hold := func(data string, arrival, delivered time.Duration) {
+		f.heldBytes = append(f.heldBytes, "data: "+data+"\n\n"...)
+		f.held = append(f.held, heldRead{arrival: arrival, delivered: delivered, end: len(f.heldBytes)})
+	}
+	// Delivered (as far as the clock goes) in the future: neither quiet
+	// nor old.
+	future := sess.Now() + time.Hour
+	hold("a", future-2, future-1)
+	f.sweep()
+	if n := lane.Snapshot().TotalEvents(); n != 0 || f.heldLen() == 0 {
+		t.Fatalf("a visit before it was due recorded %d events", n)
+	}
+	// An older read first: the oldest has waited heldMaxAge.
+	f.held, f.heldBytes = nil, nil
+	past := sess.Now() - 2*heldMaxAge
+	hold("b", past-10, past)
+	hold("c", future-2, future-1)
+	f.sweep()
+	evs := lane.Snapshot().Events()
+	if len(evs) != 2 || evs[0].Data != "b" || evs[1].Data != "c" {
+		t.Fatalf("recorded %+v, want b then c", evs)
+	}
+	if evs[0].Arrival != past-10 || evs[0].Delivered != past || evs[1].Delivered != future-1 {
+		t.Errorf("times: b %v/%v, c delivered %v; want the held ones", evs[0].Arrival, evs[0].Delivered, evs[1].Delivered)
+	}
+	if f.heldLen() != 0 {
+		t.Errorf("%d bytes still held", f.heldLen())
+	}
+}
+
+// heldLen is how many bytes the flow holds.
+func (f *flow) heldLen() int {
+	f.heldMu.Lock()
+	defer f.heldMu.Unlock()
+	return len(f.heldBytes)
+}
+
+// The sweeper's goroutine runs only while streams are open.
+func TestSweeperStopsWhenNoStreamIsOpen(t *testing.T) {
+	origin := newOrigin(t, pacedOrigin(time.Millisecond, 3, 10))
+	tap, sess, base := startTap(t, Config{Upstream: origin.URL})
+	resp := getStream(t, rawClient(), base+"/")
+	readDataLines(t, resp.Body, 3)
+	resp.Body.Close()
+	waitFor(t, sess, "the stream's end", connsEnded(inspector.LaneTap, 1))
+	select {
+	case <-tap.sweep.stopped():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sweeper still runs with no stream open")
+	}
+	tap.sweep.mu.Lock()
+	defer tap.sweep.mu.Unlock()
+	if tap.sweep.running || len(tap.sweep.flows) != 0 {
+		t.Errorf("after the last stream: running %v with %d streams", tap.sweep.running, len(tap.sweep.flows))
+	}
+}
