@@ -59,7 +59,7 @@ func TestTapLoad(t *testing.T) {
 	runtime.ReadMemStats(&ms)
 	t.Logf("%d streams × %d events in %v: %d received by clients, %d recorded (%.0f events/s)",
 		p.streams, p.perStream(), elapsed.Round(time.Millisecond), received, recorded, float64(recorded)/elapsed.Seconds())
-	t.Logf("tap write+record per event (delivered - arrival): p50 %v p99 %v", percentile(delays, 50), percentile(delays, 99))
+	t.Logf("tap from the upstream read to the browser write's return (delivered - arrival): p50 %v p99 %v", percentile(delays, 50), percentile(delays, 99))
 	t.Logf("resident memory (origin, tap, session and clients in one process): peak %.1f MiB, now %.1f MiB; Go heap in use %.1f MiB",
 		float64(peak)/(1<<20), float64(residentBytes())/(1<<20), float64(ms.HeapInuse)/(1<<20))
 	if want := int64(p.streams * p.perStream()); received != want || recorded != want {
