@@ -14,7 +14,9 @@
 //
 // The proxying itself is net/http/httputil.ReverseProxy; the tap only adds
 // a recording reader around each event-stream body and a response writer
-// that notes when each write to the browser returned. What the browser
+// that notes when each write to the browser returned; the reads are
+// recorded once the stream pauses, by a sweeper, so that recording takes
+// no CPU from the browser the bytes were just written to. What the browser
 // receives is byte-for-byte what the upstream sent, and the way a stream
 // ended is passed on faithfully: an upstream reset or a truncated chunked
 // body aborts the browser's response instead of ending it cleanly.

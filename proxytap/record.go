@@ -456,8 +456,8 @@ func (b *recordingBody) Read(p []byte) (int, error) {
 // deliveryWriter is the browser's ResponseWriter as ReverseProxy writes
 // it. For a recorded stream it flushes each write itself, so that the time
 // its Write returns is when the bytes were handed to the browser's
-// connection, and only then records and parses them: recording never
-// delays delivery.
+// connection, and only then holds them to be recorded and parsed (see
+// sweeper): recording never delays delivery.
 //
 // When net/http frames the stream with chunked encoding on a connection
 // that can take a chunk directly (see chunkConn), each read goes to the
