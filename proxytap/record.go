@@ -67,6 +67,9 @@ type flow struct {
 	held      []heldRead
 	heldBytes []byte // the held reads' bytes, one after another
 	swept     bool   // registered with the sweeper; set before any read
+	// lastDelivery is when the previous read was delivered (the stream's
+	// goroutine only).
+	lastDelivery time.Duration
 
 	// recMu guards the recording, which the stream's goroutine and the
 	// tap's sweeper both do; it is taken before heldMu, never after.
@@ -241,6 +244,15 @@ func (f *flow) deliver(p []byte, werr error) {
 	f.held = append(f.held, heldRead{arrival: f.arrival, delivered: delivered, end: len(f.heldBytes)})
 	now := werr != nil || len(f.heldBytes) >= heldMax || !f.swept
 	f.heldMu.Unlock()
+	busy := f.lastDelivery != 0 && delivered-f.lastDelivery < sweepBusy
+	f.lastDelivery = delivered
+	if !now && !f.tap.sweep.running.Load() {
+		if busy {
+			f.tap.sweep.start()
+		} else {
+			now = true
+		}
+	}
 	if now {
 		f.recMu.Lock()
 		f.recordHeld(true)
@@ -251,20 +263,22 @@ func (f *flow) deliver(p []byte, werr error) {
 // sweep is the sweeper's visit: it records the held reads once the
 // stream has been quiet for sweepQuiet, or its oldest held read has
 // waited heldMaxAge. A stream being recorded is left for the next visit.
-func (f *flow) sweep() {
+// It reports whether the stream held anything.
+func (f *flow) sweep() bool {
 	if !f.recMu.TryLock() {
-		return
+		return true
 	}
-	f.recordHeld(false)
-	f.recMu.Unlock()
+	defer f.recMu.Unlock()
+	return f.recordHeld(false)
 }
 
 // recordHeld takes the held reads, if any (and, unless all, only when
-// sweep's conditions hold), and records them in order. The caller holds
-// recMu.
-func (f *flow) recordHeld(all bool) {
+// sweep's conditions hold), and records them in order; it reports whether
+// any were held. The caller holds recMu.
+func (f *flow) recordHeld(all bool) (held bool) {
 	f.heldMu.Lock()
-	take := len(f.held) > 0
+	held = len(f.held) > 0
+	take := held
 	if take && !all {
 		take = sweepDue(f.sess.Now(), f.held[0].delivered, f.held[len(f.held)-1].delivered)
 	}
@@ -274,7 +288,7 @@ func (f *flow) recordHeld(all bool) {
 	}
 	f.heldMu.Unlock()
 	if !take {
-		return
+		return held
 	}
 	start := 0
 	for _, r := range f.taken {
@@ -284,6 +298,7 @@ func (f *flow) recordHeld(all bool) {
 	if cap(f.takenBytes) > 2*heldMax {
 		f.takenBytes = nil // a burst's buffer is not kept
 	}
+	return held
 }
 
 // recordRead records one read's bytes, which arrived at arrival and were

@@ -11,41 +11,74 @@ import (
 	"github.com/sseinspector/sseinspector/inspector/sse"
 )
 
-// An event delivered on a stream that then stays open and silent is
-// recorded while the stream is open (the sweeper), with the times taken at
-// the read and at the write.
-func TestHeldReadIsRecordedWhileTheStreamStaysOpen(t *testing.T) {
+// A busy stream's reads are held and recorded by the sweeper while the
+// stream is open, with the times taken at the read and at the write.
+func TestHeldReadsAreRecordedWhileTheStreamStaysOpen(t *testing.T) {
 	release := make(chan struct{})
 	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
 		sseHeaders(w)
-		writePieces(w, "id: 1\ndata: one\n\n")
+		// Three events a millisecond apart: a busy stream.
+		for i := 1; i <= 3; i++ {
+			writePieces(w, fmt.Sprintf("id: %d\ndata: e%d\n\n", i, i))
+			time.Sleep(time.Millisecond) // the workload's pace
+		}
 		select {
 		case <-release:
 		case <-r.Context().Done():
 		}
 	})
 	t.Cleanup(func() { close(release) })
-	_, sess, base := startTap(t, Config{Upstream: origin.URL})
+	tap, sess, base := startTap(t, Config{Upstream: origin.URL})
 	resp := getStream(t, rawClient(), base+"/")
 	defer resp.Body.Close()
-	if got := readDataLines(t, resp.Body, 1); got[0] != "one" {
-		t.Fatalf("browser got %q, want one", got[0])
+	if got := readDataLines(t, resp.Body, 3); got[2] != "e3" {
+		t.Fatalf("browser got %q, want e1 to e3", got)
 	}
 	received := sess.Now()
-	snap := waitFor(t, sess, "the event recorded", func(s *inspector.Snapshot) bool {
+	snap := waitFor(t, sess, "three events recorded", func(s *inspector.Snapshot) bool {
 		l := laneOfKind(s, inspector.LaneTap)
-		return l != nil && len(l.Events()) == 1
+		return l != nil && len(l.Events()) == 3
 	})
 	l := laneOfKind(snap, inspector.LaneTap)
 	if c := l.Conns[0]; !c.Open() {
-		t.Fatalf("the connection ended (%s) before the event was recorded", c.Cause)
+		t.Fatalf("the connection ended (%s) before its events were recorded", c.Cause)
 	}
-	ev := l.Events()[0]
-	if ev.Data != "one" || ev.ID != "1" {
-		t.Errorf("recorded %q id %q, want one id 1", ev.Data, ev.ID)
+	if n := tap.sweep.starts.Load(); n == 0 {
+		t.Errorf("the sweeper never started for a busy stream")
 	}
-	if ev.Arrival <= 0 || ev.Delivered < ev.Arrival || ev.Delivered > received {
-		t.Errorf("arrival %v, delivered %v, browser read it by %v: want 0 < arrival ≤ delivered ≤ that", ev.Arrival, ev.Delivered, received)
+	for i, ev := range l.Events() {
+		if want := fmt.Sprintf("e%d", i+1); ev.Data != want || ev.ID != fmt.Sprint(i+1) {
+			t.Errorf("event %d: %q id %q, want %s id %d", i, ev.Data, ev.ID, want, i+1)
+		}
+		if ev.Arrival <= 0 || ev.Delivered < ev.Arrival || ev.Delivered > received {
+			t.Errorf("event %d: arrival %v, delivered %v, browser read all by %v: want 0 < arrival ≤ delivered ≤ that", i, ev.Arrival, ev.Delivered, received)
+		}
+	}
+}
+
+// A lone event on a stream that is not busy is recorded by the stream's
+// own goroutine, right after its delivery: the sweeper does not start.
+func TestSparseStreamIsRecordedWithoutTheSweeper(t *testing.T) {
+	release := make(chan struct{})
+	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		sseHeaders(w)
+		writePieces(w, "data: lone\n\n")
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	t.Cleanup(func() { close(release) })
+	tap, sess, base := startTap(t, Config{Upstream: origin.URL})
+	resp := getStream(t, rawClient(), base+"/")
+	defer resp.Body.Close()
+	readDataLines(t, resp.Body, 1)
+	waitFor(t, sess, "the event recorded", func(s *inspector.Snapshot) bool {
+		l := laneOfKind(s, inspector.LaneTap)
+		return l != nil && len(l.Events()) == 1 && l.Conns[0].Open()
+	})
+	if n := tap.sweep.starts.Load(); n != 0 {
+		t.Errorf("the sweeper started %d times for one event", n)
 	}
 }
 
@@ -96,7 +129,8 @@ func TestHeldReadsAreBounded(t *testing.T) {
 	sess := inspector.NewSession(inspector.Limits{})
 	lane := sess.AddLane(inspector.LaneInfo{Kind: inspector.LaneTap, Name: "bounded"})
 	conn := lane.StartConn(0, "GET", "http://origin/", nil, "")
-	f := &flow{sess: sess, swept: true, rec: &inspector.ConnRecorder{Lane: lane, Conn: conn, Parser: &sse.Parser{}}}
+	f := &flow{tap: &Tap{}, sess: sess, swept: true, rec: &inspector.ConnRecorder{Lane: lane, Conn: conn, Parser: &sse.Parser{}}}
+	f.tap.sweep.running.Store(true)                        // as if it ran, but it never visits
 	event := "data: " + strings.Repeat("x", 1016) + "\n\n" // 1 KiB
 	read := []byte(strings.Repeat(event, 8))               // 8 KiB a read
 	reads := 0
@@ -190,22 +224,29 @@ func (f *flow) heldLen() int {
 	return len(f.heldBytes)
 }
 
-// The sweeper's goroutine runs only while streams are open.
-func TestSweeperStopsWhenNoStreamIsOpen(t *testing.T) {
-	origin := newOrigin(t, pacedOrigin(time.Millisecond, 3, 10))
+// The sweeper's goroutine stops once it has had nothing to record for
+// sweepIdle.
+func TestSweeperStopsWhenIdle(t *testing.T) {
+	origin := newOrigin(t, pacedOrigin(time.Millisecond, 20, 10))
 	tap, sess, base := startTap(t, Config{Upstream: origin.URL})
 	resp := getStream(t, rawClient(), base+"/")
-	readDataLines(t, resp.Body, 3)
+	readDataLines(t, resp.Body, 20)
 	resp.Body.Close()
 	waitFor(t, sess, "the stream's end", connsEnded(inspector.LaneTap, 1))
+	if tap.sweep.starts.Load() == 0 {
+		t.Fatal("the sweeper never started for a busy stream")
+	}
 	select {
 	case <-tap.sweep.stopped():
 	case <-time.After(10 * time.Second):
-		t.Fatal("the sweeper still runs with no stream open")
+		t.Fatal("the sweeper still runs with nothing to record")
 	}
 	tap.sweep.mu.Lock()
 	defer tap.sweep.mu.Unlock()
-	if tap.sweep.running || len(tap.sweep.flows) != 0 {
-		t.Errorf("after the last stream: running %v with %d streams", tap.sweep.running, len(tap.sweep.flows))
+	if tap.sweep.running.Load() || len(tap.sweep.flows) != 0 {
+		t.Errorf("after the last stream: running %v with %d streams", tap.sweep.running.Load(), len(tap.sweep.flows))
+	}
+	if n := laneOfKind(sess.Snapshot(), inspector.LaneTap).TotalEvents(); n != 20 {
+		t.Errorf("%d events recorded, want 20", n)
 	}
 }
