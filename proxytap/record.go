@@ -231,8 +231,10 @@ func (f *flow) streaming() bool { return f.rec != nil }
 
 // deliver holds the bytes of the last read, after their write (and flush)
 // to the browser returned, for the sweeper to record; werr is the write's
-// error. It waits for no recording, except when the write failed or the
-// held reads reach heldMax bytes: then it records them itself.
+// error. It records them itself instead when the write failed, when the
+// held reads reach heldMax bytes, and when the sweeper is stopped and this
+// stream is not busy (see sweeper); it starts the sweeper when the
+// stream is.
 func (f *flow) deliver(p []byte, werr error) {
 	delivered := f.sess.Now()
 	if werr != nil {
