@@ -118,8 +118,15 @@ func TestBusyStreamIsRecordedAsItGoes(t *testing.T) {
 		return l != nil && len(l.Events()) >= 200
 	})
 	close(stop)
-	if c := laneOfKind(snap, inspector.LaneTap).Conns[0]; !c.Open() {
+	l := laneOfKind(snap, inspector.LaneTap)
+	if c := l.Conns[0]; !c.Open() {
 		t.Fatalf("the connection ended (%s) before its events were recorded", c.Cause)
+	}
+	// Recorded as it went, not in one heldMax batch: 200 events were
+	// first seen among far fewer than that batch would bring at once
+	// (its events are about 10 bytes).
+	if n := len(l.Events()); n >= heldMax/10/2 {
+		t.Errorf("%d events at the first count past 200: recorded in one held-bytes batch, not as the stream went", n)
 	}
 }
 
