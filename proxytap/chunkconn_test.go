@@ -14,20 +14,33 @@ import (
 	"github.com/sseinspector/sseinspector/inspector/inspectortest"
 )
 
-// browserConn opens a raw connection to the tap and sends a request for
-// "/" with the given request line's protocol and method.
-func browserConn(t *testing.T, base, method, proto string) (net.Conn, *bufio.Reader) {
+// streamThroughTap serves the raw response head and pieces from a wire
+// script behind a tap, requests "/" through the tap on a raw connection
+// with the given protocol, and returns that connection, its reader and
+// the response read from it.
+func streamThroughTap(t *testing.T, proto string, pieces ...string) (net.Conn, *bufio.Reader, *http.Response) {
 	t.Helper()
+	srv := inspectortest.StartWireScript(t, inspectortest.SSEHead, pieces...)
+	_, _, base := startTap(t, Config{Upstream: strings.TrimSuffix(srv.URL, "/")})
 	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
 	c.SetDeadline(time.Now().Add(15 * time.Second))
-	if _, err := io.WriteString(c, method+" / "+proto+"\r\nHost: tap\r\nAccept: text/event-stream\r\n\r\n"); err != nil {
+	if _, err := io.WriteString(c, "GET / "+proto+"\r\nHost: tap\r\nAccept: text/event-stream\r\n\r\n"); err != nil {
 		t.Fatal(err)
 	}
-	return c, bufio.NewReader(c)
+	go func() {
+		for srv.Next() {
+		}
+	}()
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, br, resp
 }
 
 // TestDirectChunksKeepTheWireAndTheConnection streams through the tap to
@@ -37,22 +50,11 @@ func browserConn(t *testing.T, base, method, proto string) (net.Conn, *bufio.Rea
 // request.
 func TestDirectChunksKeepTheWireAndTheConnection(t *testing.T) {
 	events := []string{"data: one\n\n", "data: " + strings.Repeat("x", 40000) + "\n\n", "data: three\n\n"}
-	pieces := []string{inspectortest.Chunk(events[0])}
-	for _, e := range events[1:] {
+	var pieces []string
+	for _, e := range events {
 		pieces = append(pieces, inspectortest.Chunk(e))
 	}
-	pieces = append(pieces, "0\r\n\r\n")
-	srv := inspectortest.StartWireScript(t, inspectortest.SSEHead, pieces...)
-	_, _, base := startTap(t, Config{Upstream: strings.TrimSuffix(srv.URL, "/")})
-	c, br := browserConn(t, base, "GET", "HTTP/1.1")
-	go func() {
-		for srv.Next() {
-		}
-	}()
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, br, resp := streamThroughTap(t, "HTTP/1.1", append(pieces, "0\r\n\r\n")...)
 	if len(resp.TransferEncoding) != 1 || resp.TransferEncoding[0] != "chunked" {
 		t.Fatalf("Transfer-Encoding %q, want chunked", resp.TransferEncoding)
 	}
@@ -82,17 +84,7 @@ func TestDirectChunksKeepTheWireAndTheConnection(t *testing.T) {
 // take chunks, so the stream goes out as it is, ended by the close.
 func TestHTTP10BrowserGetsTheStreamUnchunked(t *testing.T) {
 	events := []string{"data: one\n\n", "data: two\n\n"}
-	srv := inspectortest.StartWireScript(t, inspectortest.SSEHead, inspectortest.Chunk(events[0]), inspectortest.Chunk(events[1]), "0\r\n\r\n")
-	_, _, base := startTap(t, Config{Upstream: strings.TrimSuffix(srv.URL, "/")})
-	_, br := browserConn(t, base, "GET", "HTTP/1.0")
-	go func() {
-		for srv.Next() {
-		}
-	}()
-	resp, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, resp := streamThroughTap(t, "HTTP/1.0", inspectortest.Chunk(events[0]), inspectortest.Chunk(events[1]), "0\r\n\r\n")
 	if len(resp.TransferEncoding) != 0 {
 		t.Fatalf("Transfer-Encoding %q to an HTTP/1.0 browser", resp.TransferEncoding)
 	}

@@ -66,7 +66,6 @@ type flow struct {
 	heldMu    sync.Mutex
 	held      []heldRead
 	heldBytes []byte // the held reads' bytes, one after another
-	swept     bool   // registered with the sweeper; set before any read
 	// lastDelivery is when the previous read was delivered (the stream's
 	// goroutine only).
 	lastDelivery time.Duration
@@ -207,7 +206,6 @@ func (f *flow) response(resp *http.Response) {
 		}
 	}
 	if f.rec != nil {
-		f.swept = true
 		f.tap.sweep.add(f)
 	}
 	if hook := f.tap.cfg.Hooks.Open; hook != nil {
@@ -244,7 +242,7 @@ func (f *flow) deliver(p []byte, werr error) {
 	f.heldMu.Lock()
 	f.heldBytes = append(f.heldBytes, p...)
 	f.held = append(f.held, heldRead{arrival: f.arrival, delivered: delivered, end: len(f.heldBytes)})
-	now := werr != nil || len(f.heldBytes) >= heldMax || !f.swept
+	now := werr != nil || len(f.heldBytes) >= heldMax
 	f.heldMu.Unlock()
 	busy := f.lastDelivery != 0 && delivered-f.lastDelivery < sweepBusy
 	f.lastDelivery = delivered
@@ -359,7 +357,7 @@ func (f *flow) finish(aborted bool) {
 	if f.kind != kindStream && f.kind != kindRequest {
 		return
 	}
-	if f.swept {
+	if f.rec != nil {
 		f.tap.sweep.remove(f)
 	}
 	f.recMu.Lock()

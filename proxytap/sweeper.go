@@ -44,11 +44,11 @@ const (
 // sweeper records the held reads of a tap's open streams.
 type sweeper struct {
 	running atomic.Bool  // read without mu by deliveries; set under mu
-	starts  atomic.Int64 // how many times its goroutine started
+	starts  atomic.Int64 // how many times its goroutine started (tests)
 
 	mu    sync.Mutex
 	flows map[*flow]struct{}
-	done  chan struct{} // closed when the running goroutine stops
+	done  chan struct{} // closed when the running goroutine stops (tests)
 }
 
 // add registers a stream whose reads may be held.
@@ -81,19 +81,6 @@ func (s *sweeper) start() {
 	s.done = make(chan struct{})
 	go s.run(s.done)
 }
-
-// stopped returns a channel closed once the sweeper has no goroutine
-// running.
-func (s *sweeper) stopped() <-chan struct{} {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.running.Load() {
-		return closedChan
-	}
-	return s.done
-}
-
-var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
 
 // sweepDue reports whether held reads, the oldest delivered at oldest and
 // the newest at newest, are to be recorded at now: the stream has been

@@ -14,7 +14,6 @@ import (
 // A busy stream's reads are held and recorded by the sweeper while the
 // stream is open, with the times taken at the read and at the write.
 func TestHeldReadsAreRecordedWhileTheStreamStaysOpen(t *testing.T) {
-	release := make(chan struct{})
 	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
 		sseHeaders(w)
 		// Three events a millisecond apart: a busy stream.
@@ -22,12 +21,8 @@ func TestHeldReadsAreRecordedWhileTheStreamStaysOpen(t *testing.T) {
 			writePieces(w, fmt.Sprintf("id: %d\ndata: e%d\n\n", i, i))
 			time.Sleep(time.Millisecond) // the workload's pace
 		}
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
+		<-r.Context().Done() // open until the browser goes
 	})
-	t.Cleanup(func() { close(release) })
 	tap, sess, base := startTap(t, Config{Upstream: origin.URL})
 	resp := getStream(t, rawClient(), base+"/")
 	defer resp.Body.Close()
@@ -59,16 +54,11 @@ func TestHeldReadsAreRecordedWhileTheStreamStaysOpen(t *testing.T) {
 // A lone event on a stream that is not busy is recorded by the stream's
 // own goroutine, right after its delivery: the sweeper does not start.
 func TestSparseStreamIsRecordedWithoutTheSweeper(t *testing.T) {
-	release := make(chan struct{})
 	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
 		sseHeaders(w)
 		writePieces(w, "data: lone\n\n")
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
+		<-r.Context().Done() // open until the browser goes
 	})
-	t.Cleanup(func() { close(release) })
 	tap, sess, base := startTap(t, Config{Upstream: origin.URL})
 	resp := getStream(t, rawClient(), base+"/")
 	defer resp.Body.Close()
@@ -133,10 +123,7 @@ func TestBusyStreamIsRecordedAsItGoes(t *testing.T) {
 // Held reads are bounded: once they reach heldMax bytes the stream's own
 // goroutine records them, with no sweeper at all.
 func TestHeldReadsAreBounded(t *testing.T) {
-	sess := inspector.NewSession(inspector.Limits{})
-	lane := sess.AddLane(inspector.LaneInfo{Kind: inspector.LaneTap, Name: "bounded"})
-	conn := lane.StartConn(0, "GET", "http://origin/", nil, "")
-	f := &flow{tap: &Tap{}, sess: sess, swept: true, rec: &inspector.ConnRecorder{Lane: lane, Conn: conn, Parser: &sse.Parser{}}}
+	f, sess, lane := recordingFlow()
 	f.tap.sweep.running.Store(true)                        // as if it ran, but it never visits
 	event := "data: " + strings.Repeat("x", 1016) + "\n\n" // 1 KiB
 	read := []byte(strings.Repeat(event, 8))               // 8 KiB a read
@@ -167,6 +154,16 @@ func TestHeldReadsAreBounded(t *testing.T) {
 
 var errTestWrite = fmt.Errorf("test: write failed")
 
+// recordingFlow is a tapped stream's flow recording into a lane of its
+// own, outside any proxying: deliver and sweep can be called directly.
+func recordingFlow() (*flow, *inspector.Session, *inspector.Lane) {
+	sess := inspector.NewSession(inspector.Limits{})
+	lane := sess.AddLane(inspector.LaneInfo{Kind: inspector.LaneTap, Name: "held"})
+	conn := lane.StartConn(0, "GET", "http://origin/", nil, "")
+	f := &flow{tap: &Tap{}, sess: sess, rec: &inspector.ConnRecorder{Lane: lane, Conn: conn, Parser: &sse.Parser{}}}
+	return f, sess, lane
+}
+
 func TestSweepDue(t *testing.T) {
 	const now = time.Hour
 	for _, c := range []struct {
@@ -190,10 +187,7 @@ func TestSweepDue(t *testing.T) {
 // The sweeper's visit records held reads only when they are due, all of
 // them, in order, with their own times.
 func TestSweepRecordsOnlyWhatIsDue(t *testing.T) {
-	sess := inspector.NewSession(inspector.Limits{})
-	lane := sess.AddLane(inspector.LaneInfo{Kind: inspector.LaneTap, Name: "swept"})
-	conn := lane.StartConn(0, "GET", "http://origin/", nil, "")
-	f := &flow{sess: sess, swept: true, rec: &inspector.ConnRecorder{Lane: lane, Conn: conn, Parser: &sse.Parser{}}}
+	f, sess, lane := recordingFlow()
 	hold := func(data string, arrival, delivered time.Duration) {
 		f.heldBytes = append(f.heldBytes, "data: "+data+"\n\n"...)
 		f.held = append(f.held, heldRead{arrival: arrival, delivered: delivered, end: len(f.heldBytes)})
@@ -256,4 +250,17 @@ func TestSweeperStopsWhenIdle(t *testing.T) {
 	if n := laneOfKind(sess.Snapshot(), inspector.LaneTap).TotalEvents(); n != 20 {
 		t.Errorf("%d events recorded, want 20", n)
 	}
+}
+
+// stopped returns a channel closed once the sweeper has no goroutine
+// running.
+func (s *sweeper) stopped() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.running.Load() {
+		c := make(chan struct{})
+		close(c)
+		return c
+	}
+	return s.done
 }
